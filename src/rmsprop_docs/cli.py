@@ -1,0 +1,173 @@
+"""The ``rmsprop-docs`` command line.
+
+Every user mistake ends as one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+
+from rmsprop_docs import problems, validation
+from rmsprop_docs.optimizers import CONVENTIONS, rmsprop
+from rmsprop_docs.trajectory import Trajectory, trace
+
+PROG = "rmsprop-docs"
+FORMATS = ("json", "csv")
+# Options whose value may start with "-" and still not be a plain number
+# argparse recognizes ("-1.5,2"): glued to the option before parsing.
+_GLUED_VALUE_OPTIONS = ("--x0",)
+
+
+class UsageError(Exception):
+    """A mistake in the command line itself."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage block
+        raise UsageError(message)
+
+
+def _whole(name: str):
+    def parse(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+
+    return parse
+
+
+def _real(name: str):
+    def parse(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+
+    return parse
+
+
+def _coordinates(text: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"x0 must be comma-separated numbers such as -1.5,2, got {text!r}") from None
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose a problem, a start and RMSprop's hyperparameters."""
+    parser.add_argument("problem", help="a problem name (see 'rmsprop-docs problems')")
+    parser.add_argument("--x0", type=_coordinates, required=True, metavar="X[,Y]", help="starting point")
+    parser.add_argument("--steps", type=_whole("steps"), default=1000, help="number of steps (default 1000)")
+    parser.add_argument("--lr", type=_real("lr"), default=0.01, help="learning rate (default 0.01)")
+    parser.add_argument("--rho", type=_real("rho"), default=0.9, help="decay of the accumulator (default 0.9)")
+    parser.add_argument("--eps", type=_real("eps"), default=1e-8, help="epsilon (default 1e-8)")
+    parser.add_argument("--momentum", type=_real("momentum"), default=0.0, help="momentum (default 0)")
+    parser.add_argument("--centered", action="store_true", help="divide by the centered second moment")
+    parser.add_argument("--weight-decay", type=_real("weight_decay"), default=0.0, help="weight decay (default 0)")
+    parser.add_argument("--convention", default="pytorch", help=f"one of {', '.join(CONVENTIONS)} (default pytorch)")
+    parser.add_argument("--dtype", default="float64", help="float64 or float32 (default float64)")
+
+
+def run_from_args(args: argparse.Namespace) -> Trajectory:
+    """Validate the run options (raising ValueError) and trace the run."""
+    optimizer = rmsprop(
+        lr=args.lr,
+        rho=args.rho,
+        eps=args.eps,
+        momentum=args.momentum,
+        centered=args.centered,
+        weight_decay=args.weight_decay,
+        convention=args.convention,
+    )
+    return trace(args.problem, args.x0, optimizer, validation.steps(args.steps), args.dtype)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="RMSprop, step by step.", allow_abbrev=False)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    commands.add_parser("problems", help="list the test problems", allow_abbrev=False)
+
+    trace_cmd = commands.add_parser("trace", help="print a run's points as JSON or CSV", allow_abbrev=False)
+    add_run_options(trace_cmd)
+    trace_cmd.add_argument("--format", default="json", help="json or csv (default json)")
+    return parser
+
+
+def format_problems() -> str:
+    """The catalog as a fixed-width table."""
+    rows = [("name", "dim", "minimum", "kind", "start", "f")]
+    for p in problems.PROBLEMS.values():
+        minimum = ", ".join(f"{c:.10g}" for c in p.minimum)
+        start = ", ".join(f"{c:g}" for c in p.x0)
+        rows.append((p.name, str(p.dim), f"({minimum})", p.kind, f"({start})", p.formula))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows)
+
+
+def _axis_names(dim: int) -> list[str]:
+    return ["x", "y"][:dim] if dim <= 2 else [f"x{i}" for i in range(dim)]
+
+
+def format_trajectory(path: Trajectory, fmt: str, dtype: str) -> str:
+    """JSON (floats round-trip exactly) or CSV with one row per step."""
+    if fmt == "json":
+        document = {
+            "problem": path.problem.name,
+            "optimizer": path.optimizer,
+            "hyperparameters": path.hyperparameters,
+            "dtype": dtype,
+            "steps": len(path.deltas),
+            "points": path.points.tolist(),
+            "grads": path.grads.tolist(),
+            "accumulators": path.accumulators.tolist(),
+            "deltas": path.deltas.tolist(),
+        }
+        return json.dumps(document, allow_nan=False)
+    names = _axis_names(path.points.shape[1])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["step", *names, *(f"g_{n}" for n in names), *(f"v_{n}" for n in names), *(f"d{n}" for n in names)])
+    writer.writerow([0, *map(repr, path.points[0].tolist()), *[""] * (3 * len(names))])
+    for t in range(len(path.deltas)):
+        cells = [path.points[t + 1], path.grads[t], path.accumulators[t], path.deltas[t]]
+        writer.writerow([t + 1, *(repr(c) for arr in cells for c in arr.tolist())])
+    return out.getvalue().rstrip("\n")
+
+
+def _glue_values(argv: list[str]) -> list[str]:
+    glued: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in _GLUED_VALUE_OPTIONS and i + 1 < len(argv):
+            glued.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            glued.append(argv[i])
+            i += 1
+    return glued
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = _glue_values(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "problems":
+            print(format_problems())
+        elif args.command == "trace":
+            fmt = validation.choice("format", args.format, FORMATS)
+            print(format_trajectory(run_from_args(args), fmt, args.dtype))
+    except (UsageError, ValueError, OSError) as error:
+        message = " ".join(str(error).split())
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    return 0

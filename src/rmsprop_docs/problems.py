@@ -1,0 +1,221 @@
+"""Test problems with analytic gradients.
+
+Every function takes points of shape ``(..., d)`` and returns values of shape
+``(...)`` (``f``) or ``(..., d)`` (``grad``), so one call evaluates a whole
+batch.  Constants are Python numbers, so float32 input stays float32.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rmsprop_docs import validation
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An objective, its gradient, and what the pages need to plot it."""
+
+    name: str
+    formula: str  # plain text, for the CLI
+    latex: str  # for the pages
+    dim: int
+    f: Callable[[np.ndarray], np.ndarray]
+    grad: Callable[[np.ndarray], np.ndarray]
+    minimum: tuple[float, ...]
+    kind: str  # "global" or "local" minimum
+    x0: tuple[float, ...]  # the start the pages use
+    bounds: tuple[tuple[float, float], ...]  # plotting window per coordinate
+
+
+def _cubic_f(x):
+    return x[..., 0] - x[..., 0] ** 3
+
+
+def _cubic_grad(x):
+    return 1 - 3 * x**2
+
+
+def _quadratic_f(p):
+    x, y = p[..., 0], p[..., 1]
+    return 2 * x**2 + 2 * x * y + 2 * y**2 - 6 * x
+
+
+def _quadratic_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    return np.stack([4 * x + 2 * y - 6, 2 * x + 4 * y], axis=-1)
+
+
+def _rosenbrock_f(p):
+    x, y = p[..., 0], p[..., 1]
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+def _rosenbrock_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    return np.stack([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)], axis=-1)
+
+
+def _beale_terms(p):
+    x, y = p[..., 0], p[..., 1]
+    return x, y, (1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3)
+
+
+def _beale_f(p):
+    _, _, (a, b, c) = _beale_terms(p)
+    return a**2 + b**2 + c**2
+
+
+def _beale_grad(p):
+    x, y, (a, b, c) = _beale_terms(p)
+    dx = 2 * a * (y - 1) + 2 * b * (y**2 - 1) + 2 * c * (y**3 - 1)
+    dy = 2 * a * x + 4 * b * x * y + 6 * c * x * y**2
+    return np.stack([dx, dy], axis=-1)
+
+
+def _parabola_f(x):
+    return 0.5 * x[..., 0] ** 2
+
+
+def _parabola_grad(x):
+    return 1.0 * x
+
+
+# An ill-conditioned bowl, 0.5 * (x^2 + 20 y^2), and the same bowl turned 45
+# degrees: RMSprop rescales each coordinate, which helps only on the first.
+_STRETCH = 20.0
+
+
+def _elongated_f(p):
+    return 0.5 * (p[..., 0] ** 2 + _STRETCH * p[..., 1] ** 2)
+
+
+def _elongated_grad(p):
+    return np.stack([p[..., 0], _STRETCH * p[..., 1]], axis=-1)
+
+
+def _rotated_uv(p):
+    # u, v are the bowl's own axes: the plane turned by 45 degrees.
+    s = 0.5**0.5
+    return s * (p[..., 0] + p[..., 1]), s * (p[..., 1] - p[..., 0])
+
+
+def _rotated_f(p):
+    u, v = _rotated_uv(p)
+    return 0.5 * (u**2 + _STRETCH * v**2)
+
+
+def _rotated_grad(p):
+    u, v = _rotated_uv(p)
+    s = 0.5**0.5
+    du, dv = u, _STRETCH * v
+    return np.stack([s * (du - dv), s * (du + dv)], axis=-1)
+
+
+PROBLEMS: dict[str, Problem] = {
+    p.name: p
+    for p in (
+        Problem(
+            "cubic",
+            "x - x^3",
+            r"f(x) = x - x^3",
+            1,
+            _cubic_f,
+            _cubic_grad,
+            (-(3**-0.5),),
+            "local",
+            (-1.0,),
+            ((-5.0, 5.0),),
+        ),
+        Problem(
+            "quadratic",
+            "2x^2 + 2xy + 2y^2 - 6x",
+            r"f(x, y) = 2x^2 + 2xy + 2y^2 - 6x",
+            2,
+            _quadratic_f,
+            _quadratic_grad,
+            (2.0, -1.0),
+            "global",
+            (1.0, 0.0),
+            ((0.0, 3.0), (-2.0, 1.0)),
+        ),
+        Problem(
+            "rosenbrock",
+            "(1 - x)^2 + 100 (y - x^2)^2",
+            r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
+            2,
+            _rosenbrock_f,
+            _rosenbrock_grad,
+            (1.0, 1.0),
+            "global",
+            (-1.5, 2.0),
+            ((-2.0, 2.0), (-1.0, 3.0)),
+        ),
+        Problem(
+            "beale",
+            "(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+            r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+            2,
+            _beale_f,
+            _beale_grad,
+            (3.0, 0.5),
+            "global",
+            (1.0, 1.5),
+            ((-4.5, 4.5), (-4.5, 4.5)),
+        ),
+        Problem(
+            "parabola",
+            "x^2 / 2",
+            r"f(x) = \tfrac{1}{2} x^2",
+            1,
+            _parabola_f,
+            _parabola_grad,
+            (0.0,),
+            "global",
+            (10.0,),
+            ((-11.0, 11.0),),
+        ),
+        Problem(
+            "elongated",
+            "(x^2 + 20 y^2) / 2",
+            r"f(x, y) = \tfrac{1}{2}(x^2 + 20 y^2)",
+            2,
+            _elongated_f,
+            _elongated_grad,
+            (0.0, 0.0),
+            "global",
+            (-2.0, 1.0),
+            ((-2.5, 2.5), (-1.5, 1.5)),
+        ),
+        Problem(
+            "rotated",
+            "(u^2 + 20 v^2) / 2 with u = (x + y)/sqrt 2, v = (y - x)/sqrt 2",
+            r"f(x, y) = \tfrac{1}{2}(u^2 + 20 v^2),\ u = \tfrac{x + y}{\sqrt 2},\ v = \tfrac{y - x}{\sqrt 2}",
+            2,
+            _rotated_f,
+            _rotated_grad,
+            (0.0, 0.0),
+            "global",
+            (-2.0, 1.0),
+            ((-2.5, 2.5), (-2.5, 2.5)),
+        ),
+    )
+}
+
+
+def get(name: str | Problem) -> Problem:
+    """Look a problem up by name.
+
+    >>> get("quadratic").minimum
+    (2.0, -1.0)
+    >>> get("sphere")
+    Traceback (most recent call last):
+    ...
+    ValueError: problem must be one of cubic, quadratic, rosenbrock, beale, parabola, elongated, rotated, got 'sphere'
+    """
+    if isinstance(name, Problem):
+        return name
+    return PROBLEMS[validation.choice("problem", name, tuple(PROBLEMS))]
