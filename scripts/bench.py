@@ -9,12 +9,17 @@ MISS, and the script exits 1 if any target is missed.
 
 from __future__ import annotations
 
+import pathlib
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 
 from rmsprop_docs import grid, rmsprop, sweep
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 RESULTS: list[tuple[str, bool]] = []
 
@@ -60,10 +65,85 @@ def bench_sweep() -> None:
 
     report("vectorized sweep wall time", f"{vectorized:.3f} s", vectorized <= 1.0, "<= 1 s")
     report("Python loop (100 sampled, scaled to 10,000)", f"{loop_seconds:.1f} s", True, "(reference)")
-    report("speed-up of the sweep over the loop", f"{loop_seconds / vectorized:.0f}x", loop_seconds / vectorized >= 100, ">= 100x")
+    report(
+        "speed-up of the sweep over the loop",
+        f"{loop_seconds / vectorized:.0f}x",
+        loop_seconds / vectorized >= 100,
+        ">= 100x",
+    )
 
 
-SECTIONS = {"sweep": bench_sweep}
+def measured(code: str) -> tuple[float, float]:
+    """Run ``code`` in a fresh interpreter; return (wall seconds, peak RSS in MB)."""
+    wrapper = code + "\nimport resource\nprint('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    peak_kb = int(next(line for line in done.stdout.splitlines() if line.startswith("PEAK")).split()[1])
+    return wall, peak_kb / 1024
+
+
+def decoded_frames(path: pathlib.Path, count: int, frame_ms: int) -> list[np.ndarray]:
+    """The frame shown at each tick of ``frame_ms``, as RGB arrays."""
+    from PIL import Image, ImageSequence
+
+    shown: list[np.ndarray] = []
+    with Image.open(path) as gif:
+        for frame in ImageSequence.Iterator(gif):
+            rgb = np.asarray(frame.convert("RGB"))
+            shown.extend([rgb] * max(1, round(frame.info["duration"] / frame_ms)))
+    return shown[:count]
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return 100.0 if mse == 0 else float(10 * np.log10(255.0**2 / mse))
+
+
+def bench_render() -> None:
+    print("render: the post's 1-D animation, 1920x1080, 200 frames, 50 fps, --style post")
+    with tempfile.TemporaryDirectory() as tmp:
+        theirs, ours = pathlib.Path(tmp, "post-method.gif"), pathlib.Path(tmp, "ours.gif")
+        post_wall, post_peak = measured(
+            f"import runpy, sys; sys.argv = ['post_animation.py', {str(theirs)!r}]\n"
+            f"runpy.run_path({str(ROOT / 'scripts' / 'post_animation.py')!r}, run_name='__main__')"
+        )
+        our_wall, our_peak = measured(
+            "from rmsprop_docs.cli import main\n"
+            f"assert main(['animate', 'cubic', '--x0', '-1', '--style', 'post', '-o', {str(ours)!r}]) == 0"
+        )
+        frames_theirs, frames_ours = decoded_frames(theirs, 200, 20), decoded_frames(ours, 200, 20)
+        assert len(frames_theirs) == len(frames_ours) == 200, (len(frames_theirs), len(frames_ours))
+        mean_psnr = float(np.mean([psnr(a, b) for a, b in zip(frames_theirs, frames_ours, strict=True)]))
+        size_theirs, size_ours = theirs.stat().st_size, ours.stat().st_size
+    print(f"  post's method: {post_wall:.1f} s, peak {post_peak:.0f} MB, {size_theirs:,} bytes")
+    print(f"  rmsprop-docs:  {our_wall:.2f} s, peak {our_peak:.0f} MB, {size_ours:,} bytes")
+    report("wall time, post's method / ours", f"{post_wall / our_wall:.1f}x", post_wall / our_wall >= 20, ">= 20x")
+    report("peak memory, post's method / ours", f"{post_peak / our_peak:.1f}x", post_peak / our_peak >= 4, ">= 4x")
+    report("file size, post's method / ours", f"{size_theirs / size_ours:.1f}x", size_theirs / size_ours >= 4, ">= 4x")
+    report("mean PSNR of decoded frames vs the post's", f"{mean_psnr:.1f} dB", mean_psnr >= 30, ">= 30 dB")
+
+
+def bench_assets() -> None:
+    from rmsprop_docs import assets, figures
+
+    print(f"assets: all {len(figures.FIGURES)} registered figures, rendered from cold")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        assets.build(pathlib.Path(tmp), force=True)
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        assets.build(pathlib.Path(tmp))
+        noop = time.perf_counter() - start
+        report("all assets from cold", f"{cold:.2f} s", cold <= 5, "<= 5 s")
+        report("no-op asset build", f"{noop:.3f} s", noop < 1, "< 1 s")
+        for spec in figures.FIGURES.values():
+            if spec.kind == "animation" and spec.params["style"] == "default":
+                size = pathlib.Path(tmp, f"{spec.name}.gif").stat().st_size
+                report(f"{spec.name}.gif", f"{size / 1000:.0f} KB", size <= 300_000, "<= 300 KB")
+
+
+SECTIONS = {"sweep": bench_sweep, "render": bench_render, "assets": bench_assets}
 
 
 def main(argv: list[str]) -> int:
@@ -76,7 +156,10 @@ def main(argv: list[str]) -> int:
         SECTIONS[name]()
         print()
     missed = [name for name, ok in RESULTS if not ok]
-    print(f"{len(RESULTS) - len(missed)} of {len(RESULTS)} targets met" + (f"; missed: {', '.join(missed)}" if missed else ""))
+    print(
+        f"{len(RESULTS) - len(missed)} of {len(RESULTS)} targets met"
+        + (f"; missed: {', '.join(missed)}" if missed else "")
+    )
     return 1 if missed else 0
 
 

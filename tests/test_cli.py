@@ -12,7 +12,6 @@ import pytest
 
 from rmsprop_docs import rmsprop, trace
 
-
 CONSOLE_SCRIPT = pathlib.Path(sys.executable).parent / "rmsprop-docs"
 
 

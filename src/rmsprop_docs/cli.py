@@ -52,6 +52,13 @@ def _real(name: str):
     return parse
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        return validation.parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _coordinates(text: str) -> list[float]:
     try:
         return [float(part) for part in text.split(",")]
@@ -88,6 +95,31 @@ def run_from_args(args: argparse.Namespace) -> Trajectory:
     return trace(args.problem, args.x0, optimizer, validation.steps(args.steps), args.dtype)
 
 
+def animate_from_args(args: argparse.Namespace) -> None:
+    """Check every option before any work, then render."""
+    from rmsprop_docs import files
+    from rmsprop_docs.render import styles
+
+    validation.choice("style", args.style, styles.STYLES)
+    validation.fps(args.fps)
+    validation.frames(args.frames, validation.steps(args.steps) + 1)
+    files.check_writable(args.output, ".gif")
+    if args.still is not None:
+        files.check_writable(args.still, ".png")
+    path = run_from_args(args)
+
+    from rmsprop_docs.render import animate  # imports Matplotlib: only when drawing
+
+    result = animate(
+        path, args.output, still=args.still, frames=args.frames, fps=args.fps, style=args.style, size=args.size
+    )
+    print(
+        f"wrote {result.path}: {result.frames} frames ({result.distinct_frames} distinct), "
+        f"{result.size[0]}x{result.size[1]}, {result.bytes:,} bytes" + (f"; still {args.still}" if args.still else ""),
+        file=sys.stderr,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="RMSprop, step by step.", allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -97,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     trace_cmd = commands.add_parser("trace", help="print a run's points as JSON or CSV", allow_abbrev=False)
     add_run_options(trace_cmd)
     trace_cmd.add_argument("--format", default="json", help="json or csv (default json)")
+
+    animate_cmd = commands.add_parser("animate", help="render a run as a GIF (and a still PNG)", allow_abbrev=False)
+    add_run_options(animate_cmd)
+    animate_cmd.add_argument("--frames", type=_whole("frames"), default=200, help="frames to show (default 200)")
+    animate_cmd.add_argument("--fps", type=_real("fps"), default=50.0, help="frames per second (default 50)")
+    animate_cmd.add_argument("--size", type=_size, default=None, metavar="WxH", help="pixels (default by style)")
+    animate_cmd.add_argument("--style", default="default", help="default (the site's) or post (the original's)")
+    animate_cmd.add_argument("-o", "--output", required=True, metavar="OUT.gif", help="the GIF to write")
+    animate_cmd.add_argument("--still", default=None, metavar="OUT.png", help="also write the final frame as a PNG")
     return parser
 
 
@@ -163,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "trace":
             fmt = validation.choice("format", args.format, FORMATS)
             print(format_trajectory(run_from_args(args), fmt, args.dtype))
+        elif args.command == "animate":
+            animate_from_args(args)
     except (UsageError, ValueError, OSError) as error:
         message = " ".join(str(error).split())
         print(f"{PROG}: error: {message}", file=sys.stderr)

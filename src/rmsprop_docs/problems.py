@@ -28,7 +28,7 @@ class Problem:
     minimum: tuple[float, ...]
     kind: str  # "global" or "local" minimum
     x0: tuple[float, ...]  # the start the pages use
-    bounds: tuple[tuple[float, float], ...]  # plotting window per coordinate
+    bounds: tuple[tuple[float, float], ...]  # plotting window: x, y (for 1-D problems: x, f(x))
 
 
 def _cubic_f(x):
@@ -128,7 +128,7 @@ PROBLEMS: dict[str, Problem] = {
             (-(3**-0.5),),
             "local",
             (-1.0,),
-            ((-5.0, 5.0),),
+            ((-5.0, 5.0), (-5.0, 5.0)),
         ),
         Problem(
             "quadratic",
@@ -176,7 +176,7 @@ PROBLEMS: dict[str, Problem] = {
             (0.0,),
             "global",
             (10.0,),
-            ((-11.0, 11.0),),
+            ((-11.0, 11.0), (-5.0, 65.0)),
         ),
         Problem(
             "elongated",

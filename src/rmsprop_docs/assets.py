@@ -1,0 +1,207 @@
+"""Keep ``docs/assets`` fresh: render what is stale, and only that.
+
+A figure is stale when its key changed or one of its files is missing or no
+longer the file that was rendered.  The key hashes the figure's parameters,
+the source of every core module it depends on, and the versions of NumPy,
+Matplotlib and Pillow.  Keys and file hashes live in ``manifest.json`` beside
+the assets, committed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import pathlib
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from rmsprop_docs import figures, files
+
+MANIFEST = "manifest.json"
+VERSIONED = ("numpy", "matplotlib", "pillow")
+
+
+def library_versions() -> dict[str, str]:
+    return {name: importlib.metadata.version(name) for name in VERSIONED}
+
+
+def _module_source(module: str) -> bytes:
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise ValueError(f"figure depends on unknown module {module!r}")
+    return pathlib.Path(spec.origin).read_bytes()
+
+
+def figure_key(spec: figures.FigureSpec, versions: dict[str, str] | None = None) -> str:
+    """The hash that decides whether ``spec``'s files are current."""
+    digest = hashlib.sha256()
+    digest.update(
+        json.dumps({"name": spec.name, "kind": spec.kind, "params": dict(spec.params)}, sort_keys=True).encode()
+    )
+    digest.update(json.dumps(versions or library_versions(), sort_keys=True).encode())
+    for module in spec.modules:
+        digest.update(module.encode() + b"\0" + hashlib.sha256(_module_source(module)).digest())
+    return digest.hexdigest()
+
+
+def file_hash(path: pathlib.Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_manifest(folder: pathlib.Path) -> dict:
+    path = folder / MANIFEST
+    if not path.exists():
+        return {"figures": {}}
+    return json.loads(path.read_text())
+
+
+def write_manifest(folder: pathlib.Path, manifest: dict) -> None:
+    with files.atomic_path(folder / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def stale_reasons(folder: pathlib.Path, specs: Iterable[figures.FigureSpec], manifest: dict) -> dict[str, str]:
+    """``{figure name: why it must be rendered}`` for every figure that is not current."""
+    versions = library_versions()
+    reasons = {}
+    for spec in specs:
+        entry = manifest["figures"].get(spec.name)
+        if entry is None:
+            reasons[spec.name] = "never rendered"
+        elif entry.get("key") != figure_key(spec, versions):
+            reasons[spec.name] = "parameters, code or library versions changed"
+        else:
+            for output in spec.outputs:
+                path = folder / output
+                if not path.exists():
+                    reasons[spec.name] = f"{output} is missing"
+                    break
+                if entry.get("files", {}).get(output) != file_hash(path):
+                    reasons[spec.name] = f"{output} differs from the rendered file"
+                    break
+    return reasons
+
+
+def orphans(folder: pathlib.Path, manifest: dict) -> list[str]:
+    """Figures in the manifest that the registry no longer names."""
+    return sorted(set(manifest["figures"]) - set(figures.FIGURES))
+
+
+def render(spec: figures.FigureSpec, folder: pathlib.Path) -> dict:
+    """Render one figure into ``folder``; return its manifest entry."""
+    from rmsprop_docs import optimizers, render, trajectory
+
+    params = dict(spec.params)
+    if spec.kind == "animation":
+        optimizer = optimizers.rmsprop(
+            lr=params["lr"],
+            rho=params["rho"],
+            eps=params["eps"],
+            momentum=params.get("momentum", 0.0),
+            centered=params.get("centered", False),
+            weight_decay=params.get("weight_decay", 0.0),
+            convention=params.get("convention", "pytorch"),
+        )
+        path = trajectory.trace(
+            params["problem"], params["x0"], optimizer, params["steps"], params.get("dtype", "float64")
+        )
+        gif, still = (folder / name for name in spec.outputs)
+        render.animate(
+            path,
+            str(gif),
+            still=str(still),
+            frames=params["frames"],
+            fps=params["fps"],
+            style=params["style"],
+            size=tuple(params["size"]),
+            xlim=params.get("xlim"),
+            ylim=params.get("ylim"),
+            progress=False,
+        )
+    else:
+        from rmsprop_docs.render import plots
+
+        plot_params = {k: v for k, v in params.items() if k != "plot"}
+        plots.PLOTS[params["plot"]](folder / spec.outputs[0], **plot_params)
+    return {"key": figure_key(spec), "files": {name: file_hash(folder / name) for name in spec.outputs}}
+
+
+def _render_named(name: str, folder: str) -> tuple[str, dict, float]:
+    start = time.perf_counter()
+    entry = render(figures.FIGURES[name], pathlib.Path(folder))
+    return name, entry, time.perf_counter() - start
+
+
+def build(
+    folder: pathlib.Path, names: Sequence[str] | None = None, force: bool = False, jobs: int | None = None
+) -> dict:
+    """Render stale (or, with ``force``, all) figures; returns ``{name: seconds}``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    specs = [figures.get(n) for n in names] if names else list(figures.FIGURES.values())
+    manifest = load_manifest(folder)
+    todo = [s.name for s in specs] if force else list(stale_reasons(folder, specs, manifest))
+    timings: dict[str, float] = {}
+    if todo:
+        workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
+        if workers == 1:
+            results = [_render_named(n, str(folder)) for n in todo]
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(_render_named, todo, [str(folder)] * len(todo)))
+        for name, entry, seconds in results:
+            manifest["figures"][name] = entry
+            timings[name] = seconds
+    for name in orphans(folder, manifest):
+        for output in manifest["figures"][name].get("files", {}):
+            (folder / output).unlink(missing_ok=True)
+        del manifest["figures"][name]
+        timings.setdefault(f"removed {name}", 0.0)
+    manifest["versions"] = library_versions()
+    if timings or not (folder / MANIFEST).exists():
+        write_manifest(folder, manifest)
+    return timings
+
+
+DEFAULT_FOLDER = pathlib.Path("docs") / "assets"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="build_assets", description="Render the site's figures into docs/assets, only what is stale."
+    )
+    parser.add_argument("names", nargs="*", help="figures to consider (default: all registered)")
+    parser.add_argument("--check", action="store_true", help="render nothing; exit 1 listing stale or missing figures")
+    parser.add_argument("--force", action="store_true", help="render every figure again")
+    parser.add_argument("--folder", type=pathlib.Path, default=DEFAULT_FOLDER, help="default: docs/assets")
+    parser.add_argument("--jobs", type=int, default=None, help="parallel renders (default: one per core)")
+    args = parser.parse_args(argv)
+    try:
+        specs = [figures.get(n) for n in args.names] if args.names else list(figures.FIGURES.values())
+        if args.check:
+            manifest = load_manifest(args.folder)
+            problems = stale_reasons(args.folder, specs, manifest)
+            extra = {name: "no longer registered" for name in orphans(args.folder, manifest)}
+            for name, why in {**problems, **extra}.items():
+                print(f"stale: {name}: {why}")
+            if problems or extra:
+                print(f"{len(problems) + len(extra)} figure(s) stale; run: python scripts/build_assets.py")
+                return 1
+            print(f"all {len(specs)} figures fresh")
+            return 0
+        start = time.perf_counter()
+        timings = build(args.folder, args.names, force=args.force, jobs=args.jobs)
+        for name, seconds in timings.items():
+            print(f"rendered {name} in {seconds:.2f} s" if not name.startswith("removed") else name)
+        print(
+            f"{len(timings)} figure(s) rendered, {len(specs) - len(timings)} fresh, in {time.perf_counter() - start:.2f} s"
+        )
+        return 0
+    except (ValueError, OSError) as error:
+        print(f"build_assets: error: {error}", file=sys.stderr)
+        return 2

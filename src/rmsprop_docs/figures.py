@@ -1,0 +1,96 @@
+"""The registry: every figure the site shows, with the parameters that make it.
+
+Pages, the asset build and the tests all read this one table.  A figure is
+either an animation of a trajectory (a GIF and its still PNG, for readers who
+prefer reduced motion) or a static plot drawn by a function in
+:mod:`rmsprop_docs.render.plots`.  Nothing here imports Matplotlib, so deciding
+what is stale stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+# Modules whose source decides the pixels; their text is part of each figure's hash.
+CORE = (
+    "rmsprop_docs.optimizers",
+    "rmsprop_docs.problems",
+    "rmsprop_docs.trajectory",
+    "rmsprop_docs.validation",
+    "rmsprop_docs.files",
+    "rmsprop_docs.render.styles",
+)
+ANIMATION_MODULES = (*CORE, "rmsprop_docs.render.animation")
+PLOT_MODULES = (*CORE, "rmsprop_docs.sweep", "rmsprop_docs.render.plots")
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One registered figure."""
+
+    name: str  # file stem under docs/assets/
+    kind: str  # "animation" or "plot"
+    alt: str  # what the figure shows, for alt text
+    params: Mapping = field(default_factory=dict)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        if self.kind == "animation":
+            return (f"{self.name}.gif", f"{self.name}.png")
+        return (f"{self.name}.png",)
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        return ANIMATION_MODULES if self.kind == "animation" else PLOT_MODULES
+
+
+def _animation(name: str, alt: str, **params) -> FigureSpec:
+    defaults = dict(steps=1000, lr=0.01, rho=0.9, eps=1e-8, frames=200, fps=50, style="default")
+    return FigureSpec(name, "animation", alt, MappingProxyType({**defaults, **params}))
+
+
+def _plot(name: str, alt: str, plot: str, **params) -> FigureSpec:
+    return FigureSpec(name, "plot", alt, MappingProxyType({"plot": plot, **params}))
+
+
+FIGURES: dict[str, FigureSpec] = {
+    spec.name: spec
+    for spec in (
+        _animation(
+            "cubic-rmsprop",
+            "Animation: a point starts at x = -1 on the curve f(x) = x - x^3 and slides right and down "
+            "into the local minimum at x = -1/sqrt(3), where it stops on the dashed line.",
+            problem="cubic",
+            x0=(-1.0,),
+            size=(960, 540),
+            xlim=(-1.5, 1.5),
+            ylim=(-1.2, 1.2),
+        ),
+        _animation(
+            "cubic-rmsprop-post",
+            "Animation in the original post's look: the curve x - x^3 from -5 to 5 and a red point "
+            "moving from x = -1 to the local minimum.",
+            problem="cubic",
+            x0=(-1.0,),
+            style="post",
+            size=(1920, 1080),
+        ),
+        _animation(
+            "quadratic-rmsprop",
+            "Animation: over the elliptic contours of 2x^2 + 2xy + 2y^2 - 6x, the path starts at (1, 0) "
+            "and runs almost straight to the minimum at (2, -1), then jitters around it.",
+            problem="quadratic",
+            x0=(1.0, 0.0),
+            size=(800, 600),
+        ),
+    )
+}
+
+
+def get(name: str) -> FigureSpec:
+    """Look a figure up by name."""
+    from rmsprop_docs import validation
+
+    return FIGURES[validation.choice("figure", name, tuple(FIGURES))]

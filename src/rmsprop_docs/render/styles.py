@@ -1,0 +1,89 @@
+"""The two looks of a figure: the original post's, and the site's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STYLES = ("default", "post")
+
+# The site's colours: readable on white, kept when the page turns dark (the
+# figure keeps its own light card), and distinct for colour-blind readers
+# (Okabe-Ito blue, vermillion and bluish green).
+INK = "#1f2430"
+MUTED = "#5f6673"
+CURVE = "#0072b2"
+POINT = "#d55e00"
+PATH = "#d55e00"
+START = "#1f2430"
+MINIMUM = "#009e73"
+CARD = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Style:
+    """Everything that decides how a figure looks, not what it shows."""
+
+    name: str
+    size: tuple[int, int]  # pixels
+    dpi: int
+    rc: dict = field(default_factory=dict)
+    curve_color: str | None = None  # None: matplotlib's first cycle colour, as in the post
+    point_color: str = "red"
+    point_size: float = 36.0  # points^2, as scatter's default
+    path_color: str = PATH
+    grid_alpha: float = 0.5
+    show_step: bool = False  # a step counter in the corner
+    title_lr_only: bool = True  # the post's "RMSprop, learning_rate = 0.01"
+    palette_colours: int = 64  # one GIF palette for all frames; fewer colours, smaller deltas
+
+
+POST = Style(
+    name="post",
+    size=(1920, 1080),
+    dpi=100,
+    rc={"font.size": 22},
+)
+
+DEFAULT = Style(
+    name="default",
+    size=(960, 540),
+    dpi=150,
+    rc={
+        "font.size": 9,
+        "font.family": "DejaVu Sans",
+        "axes.edgecolor": MUTED,
+        "axes.labelcolor": INK,
+        "axes.titlesize": 10,
+        "axes.titleweight": "bold",
+        "axes.titlecolor": INK,
+        "axes.facecolor": CARD,
+        "figure.facecolor": CARD,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "xtick.labelcolor": INK,
+        "ytick.labelcolor": INK,
+        "grid.color": "#c9ced6",
+        "grid.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "lines.linewidth": 1.6,
+        "svg.hashsalt": "rmsprop-docs",
+    },
+    curve_color=CURVE,
+    point_color=POINT,
+    point_size=40.0,
+    grid_alpha=1.0,
+    show_step=False,
+    title_lr_only=False,
+    palette_colours=128,
+)
+
+
+def get(name: str, size: tuple[int, int] | None = None) -> Style:
+    """The named style, optionally at another pixel size."""
+    from rmsprop_docs import validation
+
+    base = {"default": DEFAULT, "post": POST}[validation.choice("style", name, STYLES)]
+    if size is None:
+        return base
+    return Style(**{**base.__dict__, "size": tuple(size)})
