@@ -198,9 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         timings = build(args.folder, args.names, force=args.force, jobs=args.jobs)
         for name, seconds in timings.items():
             print(f"rendered {name} in {seconds:.2f} s" if not name.startswith("removed") else name)
-        print(
-            f"{len(timings)} figure(s) rendered, {len(specs) - len(timings)} fresh, in {time.perf_counter() - start:.2f} s"
-        )
+        elapsed = time.perf_counter() - start
+        print(f"{len(timings)} figure(s) rendered, {len(specs) - len(timings)} fresh, in {elapsed:.2f} s")
         return 0
     except (ValueError, OSError) as error:
         print(f"build_assets: error: {error}", file=sys.stderr)

@@ -103,6 +103,7 @@ def animate_from_args(args: argparse.Namespace) -> None:
     validation.choice("style", args.style, styles.STYLES)
     validation.fps(args.fps)
     validation.frames(args.frames, validation.steps(args.steps) + 1)
+    validation.frame_budget(args.frames, args.size or styles.get(args.style).size)
     files.check_writable(args.output, ".gif")
     if args.still is not None:
         files.check_writable(args.still, ".png")

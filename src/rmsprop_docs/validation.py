@@ -153,6 +153,7 @@ MAX_FRAMES = 5000
 MAX_FPS = 100.0  # a GIF's delay has a resolution of 10 ms
 MIN_SIDE = 64
 MAX_SIDE = 4096
+MAX_FRAME_PIXELS = 2**31  # frames x width x height: distinct frames are kept until the GIF is written
 
 
 def frames(frames: object, available: int) -> int:
@@ -191,3 +192,20 @@ def parse_size(text: str) -> tuple[int, int]:
     if len(parts) != 2 or not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
         raise ValueError(f"size must be WxH with each side in [{MIN_SIDE}, {MAX_SIDE}] pixels, got {text!r}")
     return width, height
+
+
+def frame_budget(frames: int, size: tuple[int, int]) -> None:
+    """Refuse animations whose frames would need more than ``MAX_FRAME_PIXELS`` bytes.
+
+    >>> frame_budget(200, (1920, 1080))
+    >>> frame_budget(2000, (4096, 4096))
+    Traceback (most recent call last):
+    ...
+    ValueError: frames x width x height must be at most 2147483648 (about 2 GiB of frames), got 2000 x 4096 x 4096
+    """
+    width, height = size
+    if frames * width * height > MAX_FRAME_PIXELS:
+        raise ValueError(
+            f"frames x width x height must be at most {MAX_FRAME_PIXELS} (about 2 GiB of frames), "
+            f"got {frames} x {width} x {height}"
+        )

@@ -263,7 +263,8 @@ def animate(
     frames = validation.frames(frames, len(path.points))
     fps = validation.fps(fps)
     look = styles.get(style, size)
-    delay_ms = int(round(1000 / fps / 10)) * 10 or 10
+    validation.frame_budget(frames, look.size)
+    delay_ms = max(10, 10 * round(100 / fps))  # whole centiseconds
     progress_bar = _Progress(frames, sys.stderr.isatty() if progress is None else progress)
 
     import matplotlib
