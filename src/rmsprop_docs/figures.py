@@ -85,6 +85,70 @@ FIGURES: dict[str, FigureSpec] = {
             x0=(1.0, 0.0),
             size=(800, 600),
         ),
+        _plot(
+            "precision-ending",
+            "Two panels. Left: distance to (2, -1) against step on a log scale; the float64 run levels off "
+            "near 0.007 while the float32 run reaches exactly zero. Right: the last float64 points alternate "
+            "between (1.995, -1.005) and (2.005, -0.995); float32 sits on (2, -1).",
+            "precision_ending",
+            steps=1000,
+            lr=0.01,
+            size=(1200, 480),
+        ),
+        _plot(
+            "adagrad-vs-rmsprop",
+            "Two panels on a log scale. Left: Adagrad's accumulator keeps growing while RMSprop's rises and "
+            "then falls as the gradients shrink. Right: Adagrad's effective learning rate only decreases; "
+            "RMSprop's recovers.",
+            "accumulators",
+            problem="quadratic",
+            x0=(1.0, 0.0),
+            steps=300,
+            lr=0.01,
+            rho=0.9,
+            size=(1200, 460),
+        ),
+        _plot(
+            "eps-placement",
+            "Left: three paths from (-2, 1) over an elongated bowl with eps = 0.1; PyTorch's arithmetic (eps "
+            "outside the root) and Keras' (inside) take visibly different routes, and TF1's (accumulator "
+            "starting at 1) starts slowest. Right: their distances to the minimum.",
+            "eps_placement",
+            problem="elongated",
+            x0=(-2.0, 1.0),
+            steps=300,
+            lr=0.02,
+            eps=0.1,
+            size=(1200, 480),
+        ),
+        _plot(
+            "variants",
+            "Three panels over the elongated bowl, each comparing plain RMSprop with one option: momentum 0.9 "
+            "overshoots and swings, centered takes larger early steps, weight decay 0.5 pulls the path "
+            "towards the origin.",
+            "variants",
+            problem="elongated",
+            x0=(-2.0, 1.0),
+            steps=200,
+            lr=0.02,
+            xlim=(-2.5, 1.0),
+            ylim=(-1.2, 1.4),
+            size=(1200, 440),
+        ),
+        _plot(
+            "hyperparameter-map",
+            "A heat map with rho from 0 to 0.99 across and the learning rate from 0.001 to 1 up (log scale), "
+            "coloured by the number of steps to come within 0.05 of the minimum of the post's quadratic; grey "
+            "where a run never gets that close.",
+            "hyperparameter_map",
+            problem="quadratic",
+            x0=(1.0, 0.0),
+            steps=1000,
+            tol=0.05,
+            lrs=(1e-3, 1.0, 61),
+            rhos=(0.0, 0.99, 45),
+            size=(900, 560),
+        ),
     )
 }
 

@@ -1,4 +1,4 @@
-"""RMSprop, its framework conventions, and the baselines it is compared with.
+r"""RMSprop, its framework conventions, and the baselines it is compared with.
 
 An optimizer is a pair of pure functions, as in Optax:
 
@@ -12,20 +12,20 @@ hyperparameters are arrays of shape ``(n, 1)`` (see :mod:`rmsprop_docs.sweep`).
 
 The default, ``convention="pytorch"``, is the form of Hinton's lecture notes
 and of the original post, and exactly the arithmetic of
-``torch.optim.RMSprop``::
+``torch.optim.RMSprop``:
 
-    v  <- rho * v + (1 - rho) * g**2          v0 = 0
-    x  <- x - lr * g / (sqrt(v) + eps)
+$$
+v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \qquad
+x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}, \qquad v_0 = 0.
+$$
 
-Convention traps, all selectable here:
+Convention traps, all selectable with ``convention``:
 
-=========  =====  ==================  =========================  ==================
-name       v0     eps                 momentum buffer            weight decay
-=========  =====  ==================  =========================  ==================
-pytorch    0      outside the root    b = mu*b + g/den; x -= lr*b  L2: g += wd*x
-keras      0      inside the root     m = mu*m + lr*g/den; x -= m  decoupled: x -= lr*wd*x
-tf1        1      inside the root     m = mu*m + lr*g/den; x -= m  (none)
-=========  =====  ==================  =========================  ==================
+| name | v0 | eps | momentum buffer | weight decay |
+|---|---|---|---|---|
+| pytorch | 0 | outside the root | b = mu b + g / den; x -= lr b | L2: g += wd x |
+| keras | 0 | inside the root | m = mu m + lr g / den; x -= m | decoupled: x -= lr wd x |
+| tf1 | 1 | inside the root | m = mu m + lr g / den; x -= m | none |
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ class Optimizer(NamedTuple):
 def accumulator(state: NamedTuple) -> np.ndarray | None:
     """The squared-gradient accumulator of a state, or None if it has none.
 
-    >>> opt = rmsprop()
-    >>> accumulator(opt.init(np.zeros(2)))
-    array([0., 0.])
+    Examples:
+        >>> opt = rmsprop()
+        >>> accumulator(opt.init(np.zeros(2)))
+        array([0., 0.])
     """
     return getattr(state, "nu", None)
 
@@ -95,10 +96,10 @@ def rmsprop(
 
     The default is the post's and PyTorch's form:
 
-    .. math::
-
-        v_t = \rho v_{t-1} + (1-\rho) g_t^2, \qquad
-        x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}, \qquad v_0 = 0.
+    $$
+    v_t = \rho v_{t-1} + (1-\rho) g_t^2, \qquad
+    x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}, \qquad v_0 = 0.
+    $$
 
     Options, each in the chosen convention's arithmetic:
 
@@ -115,11 +116,14 @@ def rmsprop(
     ``eps`` is not tiny next to ``v``; TF1 starts ``v`` at 1, not 0; PyTorch's
     default ``alpha`` (our ``rho``) is 0.99, Keras' ``rho`` is 0.9.
 
-    >>> opt = rmsprop(lr=0.1, rho=0.99)
-    >>> x = np.array([10.0])
-    >>> delta, state = opt.update(x, opt.init(x), x)  # loss x**2/2, so g = x
-    >>> print(x + delta)
-    [9.00000001]
+    Examples:
+        One step on x**2/2 from 10, with PyTorch's defaults but lr = 0.1:
+
+        >>> opt = rmsprop(lr=0.1, rho=0.99)
+        >>> x = np.array([10.0])
+        >>> delta, state = opt.update(x, opt.init(x), x)  # loss x**2/2, so g = x
+        >>> print(x + delta)
+        [9.00000001]
     """
     lr = validation.positive("lr", lr)
     rho = validation.unit_interval("rho", rho)
@@ -181,19 +185,20 @@ def rmsprop(
 def adagrad(lr: float = 0.01, eps: float = 1e-8) -> Optimizer:
     r"""Adagrad, RMSprop's predecessor: the accumulator is a sum, not a leaky mean.
 
-    .. math::
-
-        v_t = v_{t-1} + g_t^2, \qquad x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}
+    $$
+    v_t = v_{t-1} + g_t^2, \qquad x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}
+    $$
 
     ``v`` grows without bound, so the effective learning rate
     ``lr / sqrt(v)`` only shrinks.  ``eps`` sits outside the root, as in
     ``torch.optim.Adagrad`` (whose ``initial_accumulator_value`` is also 0).
 
-    >>> opt = adagrad(lr=1.0)
-    >>> x = np.array([3.0])
-    >>> delta, state = opt.update(np.array([2.0]), opt.init(x), x)
-    >>> print(delta, state.nu)
-    [-1.] [4.]
+    Examples:
+        >>> opt = adagrad(lr=1.0)
+        >>> x = np.array([3.0])
+        >>> delta, state = opt.update(np.array([2.0]), opt.init(x), x)
+        >>> print(delta, state.nu)
+        [-1.] [4.]
     """
     lr = validation.positive("lr", lr)
     eps = validation.positive("eps", eps)
@@ -209,12 +214,13 @@ def adagrad(lr: float = 0.01, eps: float = 1e-8) -> Optimizer:
 
 
 def gradient_descent(lr: float = 0.01) -> Optimizer:
-    r"""Plain gradient descent, :math:`x_t = x_{t-1} - \eta\, g_t`.
+    r"""Plain gradient descent, $x_t = x_{t-1} - \eta\, g_t$.
 
-    >>> opt = gradient_descent(lr=0.1)
-    >>> x = np.array([1.0])
-    >>> print(opt.update(np.array([2.0]), opt.init(x), x)[0])
-    [-0.2]
+    Examples:
+        >>> opt = gradient_descent(lr=0.1)
+        >>> x = np.array([1.0])
+        >>> print(opt.update(np.array([2.0]), opt.init(x), x)[0])
+        [-0.2]
     """
     lr = validation.positive("lr", lr)
 

@@ -27,9 +27,10 @@ class SweepResult(NamedTuple):
 def grid(**axes: object) -> dict[str, np.ndarray]:
     """The Cartesian product of named value lists, flattened (first name slowest).
 
-    >>> g = grid(lr=[0.1, 0.01], rho=[0.5, 0.9, 0.99])
-    >>> g["lr"].tolist(), g["rho"].tolist()
-    ([0.1, 0.1, 0.1, 0.01, 0.01, 0.01], [0.5, 0.9, 0.99, 0.5, 0.9, 0.99])
+    Examples:
+        >>> g = grid(lr=[0.1, 0.01], rho=[0.5, 0.9, 0.99])
+        >>> g["lr"].tolist(), g["rho"].tolist()
+        ([0.1, 0.1, 0.1, 0.01, 0.01, 0.01], [0.5, 0.9, 0.99, 0.5, 0.9, 0.99])
     """
     values = [np.asarray(v, dtype=np.float64).ravel() for v in axes.values()]
     mesh = np.meshgrid(*values, indexing="ij")
@@ -54,10 +55,11 @@ def sweep(
     problem's minimum (Euclidean distance).  Diverged runs are reported, not
     raised: a map of where RMSprop fails is the point of a sweep.
 
-    >>> g = grid(lr=[0.1, 0.01], rho=[0.9, 0.99])
-    >>> res = sweep("quadratic", (1.0, 0.0), 1000, tol=0.05, **g)
-    >>> res.final.shape, res.steps_to_tol.tolist()
-    ((4, 2), [10, 1, 112, 78])
+    Examples:
+        >>> g = grid(lr=[0.1, 0.01], rho=[0.9, 0.99])
+        >>> res = sweep("quadratic", (1.0, 0.0), 1000, tol=0.05, **g)
+        >>> res.final.shape, res.steps_to_tol.tolist()
+        ((4, 2), [10, 1, 112, 78])
     """
     prob = problems.get(problem)
     steps = validation.steps(steps)

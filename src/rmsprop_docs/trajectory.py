@@ -75,11 +75,16 @@ def trace(
     (the post's 2-D code keeps its point in float32, which changes how it ends).
     ``x0`` defaults to the problem's usual start.
 
-    >>> path = trace("cubic", x0=[-1.0], steps=1000)
-    >>> print(path.final[0])
-    -0.5773502691896257
-    >>> path.points.shape, path.accumulators.shape
-    ((1001, 1), (1000, 1))
+    Raises:
+        ValueError: for a bad argument, naming it and its allowed range.
+        DivergenceError: when the point overflows; the message names the step.
+
+    Examples:
+        >>> path = trace("cubic", x0=[-1.0], steps=1000)
+        >>> print(path.final[0])
+        -0.5773502691896257
+        >>> path.points.shape, path.accumulators.shape
+        ((1001, 1), (1000, 1))
     """
     prob = problems.get(problem)
     steps = validation.steps(steps)

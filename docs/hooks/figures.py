@@ -1,0 +1,48 @@
+"""Place registered figures with ``[[figure NAME]]`` or ``[[figure NAME | caption]]``.
+
+Alt text, pixel sizes and file names come from the registry
+(``rmsprop_docs.figures``), so a page cannot drift from what was rendered.
+An animation becomes a ``<picture>`` whose still PNG replaces the GIF for
+readers who ask for reduced motion.  An unknown name fails the build.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from rmsprop_docs import figures
+
+PLACEHOLDER = re.compile(r"\[\[figure\s+(?P<name>[\w-]+)\s*(?:\|\s*(?P<caption>.*?))?\]\]")
+
+
+def _markup(spec: figures.FigureSpec, caption: str | None, prefix: str) -> str:
+    alt = html.escape(spec.alt, quote=True)
+    if spec.kind == "animation":
+        width, height = spec.params["size"]
+        gif, still = (f"{prefix}assets/{name}" for name in spec.outputs)
+        image = (
+            f'<picture><source srcset="{still}" media="(prefers-reduced-motion: reduce)">'
+            f'<img src="{gif}" alt="{alt}" width="{width}" height="{height}" loading="lazy" '
+            f'class="rmsprop-animation"></picture>'
+        )
+    else:
+        width, height = spec.params["size"]
+        image = (
+            f'<img src="{prefix}assets/{spec.outputs[0]}" alt="{alt}" width="{width}" height="{height}" loading="lazy">'
+        )
+    text = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="rmsprop-figure" data-figure="{spec.name}">{image}{text}</figure>'
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    depth = page.url.count("/")
+    prefix = "../" * depth
+
+    def replace(match: re.Match) -> str:
+        name = match.group("name")
+        if name not in figures.FIGURES:
+            raise ValueError(f"{page.file.src_uri}: unknown figure {name!r}; registered: {', '.join(figures.FIGURES)}")
+        return _markup(figures.FIGURES[name], match.group("caption"), prefix)
+
+    return PLACEHOLDER.sub(replace, markdown)
