@@ -143,7 +143,58 @@ def bench_assets() -> None:
                 report(f"{spec.name}.gif", f"{size / 1000:.0f} KB", size <= 300_000, "<= 300 KB")
 
 
-SECTIONS = {"sweep": bench_sweep, "render": bench_render, "assets": bench_assets}
+def page_weight(site: pathlib.Path, page: pathlib.Path) -> int:
+    """Bytes a first visit transfers: the HTML and everything it loads (GIFs, not their stills)."""
+    import html.parser
+    import urllib.parse
+
+    loads: list[str] = []
+
+    class Loads(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag in ("script", "img") and a.get("src"):
+                loads.append(a["src"])
+            if tag == "link" and a.get("rel") in ("stylesheet", "icon", "preload", "modulepreload"):
+                loads.append(a["href"])
+
+    Loads().feed(page.read_text())
+    total = page.stat().st_size
+    for url in set(loads):
+        path = urllib.parse.urlparse(url).path
+        if path and not urllib.parse.urlparse(url).scheme:
+            target = (page.parent / urllib.parse.unquote(path)).resolve()
+            total += target.stat().st_size if target.is_file() else 0
+    return total
+
+
+def bench_site() -> None:
+    import shutil
+
+    print("site: mkdocs build --strict in a clean copy (notebooks executed), then a no-op rebuild")
+    env_bin = pathlib.Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        project = pathlib.Path(tmp, "project")
+        project.mkdir()
+        shutil.copy(ROOT / "mkdocs.yml", project)
+        shutil.copytree(ROOT / "docs", project / "docs")
+        command = [str(env_bin / "mkdocs"), "build", "--strict", "--quiet"]
+        env = {"NO_MKDOCS_2_WARNING": "1", "PATH": f"{env_bin}:/usr/bin:/bin", "HOME": tmp}
+        timings = []
+        for _ in range(2):
+            start = time.perf_counter()
+            subprocess.run(command, cwd=project, check=True, env=env, capture_output=True)
+            timings.append(time.perf_counter() - start)
+        clean, noop = timings
+        site = project / "site"
+        weights = {p.relative_to(site).as_posix(): page_weight(site, p) for p in site.rglob("index.html")}
+    heaviest = max(weights, key=weights.get)
+    report("clean strict build, notebooks executed", f"{clean:.1f} s", clean <= 30, "<= 30 s")
+    report("no-op rebuild (notebooks cached)", f"{noop:.1f} s", noop <= 3, "<= 3 s")
+    report(f"heaviest page ({heaviest})", f"{weights[heaviest] / 1e6:.2f} MB", weights[heaviest] <= 1e6, "<= 1 MB")
+
+
+SECTIONS = {"sweep": bench_sweep, "render": bench_render, "assets": bench_assets, "site": bench_site}
 
 
 def main(argv: list[str]) -> int:

@@ -18,8 +18,10 @@ import rmsprop_docs
 CACHE_ROOT = pathlib.Path(".cache") / "mkdocs-jupyter"
 
 
-def core_digest() -> str:
-    package = pathlib.Path(rmsprop_docs.__file__).parent
+PACKAGE = pathlib.Path(rmsprop_docs.__file__).parent
+
+
+def core_digest(package: pathlib.Path = PACKAGE) -> str:
     digest = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
