@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
 from PIL import Image
 
+from conftest import ROOT
 from rmsprop_docs import assets, figures
 
 ASSETS = ROOT / "docs" / "assets"

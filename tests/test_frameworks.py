@@ -15,8 +15,8 @@ import json
 
 import numpy as np
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from rmsprop_docs import rmsprop, trace
 
 DOCUMENT = json.loads((FIXTURES / "frameworks.json").read_text())

@@ -12,9 +12,9 @@ import time
 import matplotlib
 import numpy as np
 import pytest
-from conftest import ROOT
 from PIL import Image, ImageSequence
 
+from conftest import ROOT
 from rmsprop_docs import rmsprop, trace
 from rmsprop_docs.render import animate, animation, styles
 
