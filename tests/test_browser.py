@@ -9,6 +9,7 @@ every page (desktop, mobile, dark) go to ``<artifacts>/screenshots``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -121,10 +122,8 @@ class Visit:
     def _response(self, response):
         if response.status >= 400:
             self.failed.append(f"{response.url} -> HTTP {response.status}")
-        try:
+        with contextlib.suppress(Exception):  # redirects and aborted requests have no body
             self.bytes += len(response.body())
-        except Exception:  # redirects and aborted requests have no body
-            pass
 
     def load_all_images(self):
         return self.page.evaluate(
