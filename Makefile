@@ -23,10 +23,10 @@ assets: install
 	$(BIN)/python scripts/build_assets.py
 
 serve: assets
-	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT)/ NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 build: assets
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 serve-versions: install
 	$(BIN)/python scripts/local_versions.py --serve --port $(PORT)

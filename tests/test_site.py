@@ -121,7 +121,8 @@ def test_nothing_is_loaded_from_another_host(built_site):
 
 def test_every_local_reference_resolves(built_site):
     # 404.html is served at any path, so its links are absolute under site_url's path.
-    site_path = urllib.parse.urlparse(re.search(r"^site_url: (\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)[1]).path
+    site_url = re.search(r'^site_url: !ENV \[SITE_URL, "(\S+)"\]', (ROOT / "mkdocs.yml").read_text(), re.M)[1]
+    site_path = urllib.parse.urlparse(site_url).path
     missing = []
     for page in built_site.rglob("*.html"):
         refs = references(page)
