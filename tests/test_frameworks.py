@@ -18,6 +18,7 @@ import pytest
 
 from conftest import FIXTURES
 from rmsprop_docs import rmsprop, trace
+from rmsprop_docs.optimizers import rmsprop_from
 
 DOCUMENT = json.loads((FIXTURES / "frameworks.json").read_text())
 CASES = DOCUMENT["cases"]
@@ -31,15 +32,7 @@ def case_id(case):
 
 
 def core_points(case, steps):
-    optimizer = rmsprop(
-        lr=case["lr"],
-        rho=case["rho"],
-        eps=case["eps"],
-        momentum=case.get("momentum", 0.0),
-        centered=case.get("centered", False),
-        weight_decay=case.get("weight_decay", 0.0),
-        convention=case["framework"],
-    )
+    optimizer = rmsprop_from({**case, "convention": case["framework"]})
     return trace(case["problem"], case["x0"], optimizer, steps=steps).points
 
 

@@ -99,15 +99,7 @@ def render(spec: figures.FigureSpec, folder: pathlib.Path) -> dict:
 
     params = dict(spec.params)
     if spec.kind == "animation":
-        optimizer = optimizers.rmsprop(
-            lr=params["lr"],
-            rho=params["rho"],
-            eps=params["eps"],
-            momentum=params.get("momentum", 0.0),
-            centered=params.get("centered", False),
-            weight_decay=params.get("weight_decay", 0.0),
-            convention=params.get("convention", "pytorch"),
-        )
+        optimizer = optimizers.rmsprop_from(params)
         path = trajectory.trace(
             params["problem"], params["x0"], optimizer, params["steps"], params.get("dtype", "float64")
         )

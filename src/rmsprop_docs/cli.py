@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from rmsprop_docs import problems, validation
-from rmsprop_docs.optimizers import CONVENTIONS, rmsprop
+from rmsprop_docs.optimizers import CONVENTIONS, rmsprop_from
 from rmsprop_docs.trajectory import Trajectory, trace
 
 PROG = "rmsprop-docs"
@@ -32,24 +32,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _whole(name: str):
-    def parse(text: str) -> int:
+def _typed(name: str, convert, kind: str):
+    """An argparse type whose error names the option as the API does."""
+
+    def parse(text: str):
         try:
-            return int(text)
+            return convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"{name} must be {kind}, got {text!r}") from None
 
     return parse
+
+
+def _whole(name: str):
+    return _typed(name, int, "a whole number")
 
 
 def _real(name: str):
-    def parse(text: str) -> float:
-        try:
-            return float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-
-    return parse
+    return _typed(name, float, "a number")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -83,15 +83,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def run_from_args(args: argparse.Namespace) -> Trajectory:
     """Validate the run options (raising ValueError) and trace the run."""
-    optimizer = rmsprop(
-        lr=args.lr,
-        rho=args.rho,
-        eps=args.eps,
-        momentum=args.momentum,
-        centered=args.centered,
-        weight_decay=args.weight_decay,
-        convention=args.convention,
-    )
+    optimizer = rmsprop_from(vars(args))
     return trace(args.problem, args.x0, optimizer, validation.steps(args.steps), args.dtype)
 
 

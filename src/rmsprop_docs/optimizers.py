@@ -30,7 +30,7 @@ Convention traps, all selectable with ``convention``:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -180,6 +180,19 @@ def rmsprop(
         convention=convention,
     )
     return Optimizer("rmsprop", init, update, hyper)
+
+
+RMSPROP_OPTIONS = ("lr", "rho", "eps", "momentum", "centered", "weight_decay", "convention")
+
+
+def rmsprop_from(options: Mapping) -> Optimizer:
+    """RMSprop from a mapping that may hold other keys too (a figure's or a fixture's parameters).
+
+    Examples:
+        >>> rmsprop_from({"lr": 0.1, "convention": "keras", "problem": "cubic"}).hyperparameters["convention"]
+        'keras'
+    """
+    return rmsprop(**{name: options[name] for name in RMSPROP_OPTIONS if name in options})
 
 
 def adagrad(lr: float = 0.01, eps: float = 1e-8) -> Optimizer:
