@@ -191,7 +191,13 @@ def bench_site() -> None:
     heaviest = max(weights, key=weights.get)
     report("clean strict build, notebooks executed", f"{clean:.1f} s", clean <= 30, "<= 30 s")
     report("no-op rebuild (notebooks cached)", f"{noop:.1f} s", noop <= 3, "<= 3 s")
-    report(f"heaviest page ({heaviest})", f"{weights[heaviest] / 1e6:.2f} MB", weights[heaviest] <= 1e6, "<= 1 MB")
+    print(f"  heaviest page: {heaviest}")
+    report(
+        "heaviest page, total of what it loads",
+        f"{weights[heaviest] / 1e6:.2f} MB",
+        weights[heaviest] <= 1e6,
+        "<= 1 MB",
+    )
 
 
 SECTIONS = {"sweep": bench_sweep, "render": bench_render, "assets": bench_assets, "site": bench_site}
