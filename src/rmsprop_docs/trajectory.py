@@ -44,17 +44,29 @@ class Trajectory:
 
     @property
     def effective_lr(self) -> np.ndarray:
-        """Step size per unit of gradient, ``|delta| / |g|`` (NaN where g = 0).
+        r"""Step size per unit of gradient, $|\Delta x| / |g|$ (NaN where $g = 0$).
 
-        For RMSprop without momentum this is ``lr / (sqrt(v) + eps)``; for plain
-        gradient descent it is ``lr``.
+        For RMSprop without momentum this is $\eta / (\sqrt{v} + \epsilon)$; for
+        plain gradient descent it is $\eta$.
+
+        Examples:
+            >>> path = trace("quadratic", x0=[1.0, 0.0], steps=3)
+            >>> print(path.effective_lr[0])  # lr / sqrt(0.1 * 2**2): the first step
+            [0.01581139 0.01581139]
         """
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.abs(self.deltas) / np.abs(self.grads)
         return np.where(self.grads == 0, np.nan, ratio)
 
     def steps_to(self, tol: float) -> int | None:
-        """The first step whose point lies within ``tol`` of the minimum, or None."""
+        r"""The first step whose point lies within ``tol`` of the minimum, or None.
+
+        Distance is Euclidean, $\lVert x_t - x^\ast \rVert \le$ ``tol``.
+
+        Examples:
+            >>> trace("quadratic", x0=[1.0, 0.0]).steps_to(0.05)
+            112
+        """
         tol = validation.positive("tol", tol)
         minimum = np.asarray(self.problem.minimum)
         distance = np.linalg.norm(self.points.astype(np.float64) - minimum, axis=-1)

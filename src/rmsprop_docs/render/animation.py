@@ -258,7 +258,16 @@ def animate(
 
     Frame ``i`` shows the point after ``i`` steps, as in the post (200 frames
     at 50 fps show the first 199 steps of a 1000-step run).  The same inputs
-    always give the same bytes.
+    always give the same bytes.  Output is written beside ``out`` and renamed
+    into place, so a failed or killed render leaves the previous file intact.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> from rmsprop_docs import trace
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "cubic.gif"
+        >>> result = animate(trace("cubic", x0=[-1.0]), str(out), frames=50, size=(320, 180))
+        >>> result.frames, result.size
+        (50, (320, 180))
     """
     frames = validation.frames(frames, len(path.points))
     fps = validation.fps(fps)
