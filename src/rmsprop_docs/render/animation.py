@@ -78,12 +78,6 @@ def _segment_box(ax, a, b, pad_px: float) -> tuple[float, float, float, float]:
     return (min(x0, x1) - pad_px, min(y0, y1) - pad_px, max(x0, x1) + pad_px, max(y0, y1) + pad_px)
 
 
-def _step_label(ax, style):
-    if not style.show_step:
-        return None
-    return ax.text(0.985, 0.03, "", transform=ax.transAxes, ha="right", va="bottom", color=styles.MUTED, animated=True)
-
-
 def _scene_1d(path: Trajectory, style: styles.Style, xlim, ylim) -> Scene:
     problem = path.problem
     figure, canvas = _new_figure(style)
@@ -102,21 +96,14 @@ def _scene_1d(path: Trajectory, style: styles.Style, xlim, ylim) -> Scene:
     xs_path = path.points[:, 0].astype(np.float64)
     ys_path = problem.f(path.points.astype(np.float64))
     point = ax.scatter([xs_path[0]], [ys_path[0]], color=style.point_color, s=style.point_size, zorder=3, animated=True)
-    step = _step_label(ax, style)
     radius = (style.point_size**0.5) / 2 * style.dpi / 72 + 3
     if style.name != "post":
         figure.tight_layout()
-    renderer = canvas.get_renderer()
 
     def draw_frame(i: int):
         point.set_offsets([[xs_path[i], ys_path[i]]])
         ax.draw_artist(point)
-        boxes = [_marker_box(ax, (xs_path[i], ys_path[i]), radius)]
-        if step is not None:
-            step.set_text(f"step {i}")
-            ax.draw_artist(step)
-            boxes.append(tuple(step.get_window_extent(renderer).padded(2).extents))
-        return boxes
+        return [_marker_box(ax, (xs_path[i], ys_path[i]), radius)]
 
     def draw_final(i: int):
         (visited,) = ax.plot(xs_path[: i + 1], ys_path[: i + 1], "o", ms=3, color=style.point_color, alpha=0.35)
@@ -153,11 +140,8 @@ def _scene_2d(path: Trajectory, style: styles.Style, xlim, ylim) -> Scene:
     ax.plot(*problem.minimum, "*", ms=11, color=styles.MINIMUM, mec="white", mew=0.6, label="minimum")
     (trail,) = ax.plot([], [], "-", color=style.path_color, lw=1.4, alpha=0.9, animated=True)
     (point,) = ax.plot([], [], "o", ms=6.5, color=style.point_color, mec="white", mew=0.8, animated=True)
-    step = _step_label(ax, style)
-    legend_loc = "upper right"
-    ax.legend(loc=legend_loc, frameon=True, framealpha=0.9, fontsize="small")
+    ax.legend(loc="upper right", frameon=True, framealpha=0.9, fontsize="small")
     figure.tight_layout()
-    renderer = canvas.get_renderer()
     radius = 6.5 / 2 * style.dpi / 72 + 4
     pad = 1.4 * style.dpi / 72 + 3
 
@@ -169,10 +153,6 @@ def _scene_2d(path: Trajectory, style: styles.Style, xlim, ylim) -> Scene:
         boxes = [_marker_box(ax, pts[i], radius)]
         if i > 0:
             boxes.append(_segment_box(ax, pts[i - 1], pts[i], pad))
-        if step is not None:
-            step.set_text(f"step {i}")
-            ax.draw_artist(step)
-            boxes.append(tuple(step.get_window_extent(renderer).padded(2).extents))
         return boxes
 
     return Scene(figure, canvas, draw_frame, draw_frame)

@@ -32,7 +32,6 @@ class Style:
     point_size: float = 36.0  # points^2, as scatter's default
     path_color: str = PATH
     grid_alpha: float = 0.5
-    show_step: bool = False  # a step counter in the corner
     title_lr_only: bool = True  # the post's "RMSprop, learning_rate = 0.01"
     palette_colours: int = 64  # one GIF palette for all frames; fewer colours, smaller deltas
 
@@ -73,7 +72,6 @@ DEFAULT = Style(
     point_color=POINT,
     point_size=40.0,
     grid_alpha=1.0,
-    show_step=False,
     title_lr_only=False,
     palette_colours=128,
 )
