@@ -31,14 +31,14 @@ def copy_of_assets(tmp_path):
 
 def test_rendering_again_gives_the_committed_bytes(copy_of_assets):
     before = {p.name: p.read_bytes() for p in copy_of_assets.iterdir()}
-    timings = assets.build(copy_of_assets, force=True)
-    assert set(timings) == set(figures.FIGURES)
+    result = assets.build(copy_of_assets, force=True)
+    assert set(result.rendered) == set(figures.FIGURES)
     after = {p.name: p.read_bytes() for p in copy_of_assets.iterdir()}
     assert after == before
 
 
 def test_no_op_build_renders_nothing(copy_of_assets):
-    assert assets.build(copy_of_assets) == {}
+    assert assets.build(copy_of_assets) == ({}, [])
 
 
 def test_staleness_reasons(copy_of_assets, monkeypatch):
@@ -94,6 +94,7 @@ def test_build_repairs_and_removes_orphans(copy_of_assets):
     done = subprocess.run([*BUILD, "--folder", str(copy_of_assets)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "rendered cubic-rmsprop " in done.stdout
+    assert "removed retired" in done.stdout
     assert not (copy_of_assets / "retired.png").exists()
     assert assets.stale_reasons(copy_of_assets, figures.FIGURES.values(), assets.load_manifest(copy_of_assets)) == {}
 

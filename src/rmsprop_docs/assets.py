@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 from rmsprop_docs import figures, files
 
@@ -38,15 +39,24 @@ def _module_source(module: str) -> bytes:
     return pathlib.Path(spec.origin).read_bytes()
 
 
-def figure_key(spec: figures.FigureSpec, versions: dict[str, str] | None = None) -> str:
+def module_digests(specs: Iterable[figures.FigureSpec]) -> dict[str, bytes]:
+    """The source hash of every module the figures depend on, each read once."""
+    modules = {module for spec in specs for module in spec.modules}
+    return {module: hashlib.sha256(_module_source(module)).digest() for module in sorted(modules)}
+
+
+def figure_key(
+    spec: figures.FigureSpec, versions: dict[str, str] | None = None, digests: dict[str, bytes] | None = None
+) -> str:
     """The hash that decides whether ``spec``'s files are current."""
+    digests = digests or module_digests([spec])
     digest = hashlib.sha256()
     digest.update(
         json.dumps({"name": spec.name, "kind": spec.kind, "params": dict(spec.params)}, sort_keys=True).encode()
     )
     digest.update(json.dumps(versions or library_versions(), sort_keys=True).encode())
     for module in spec.modules:
-        digest.update(module.encode() + b"\0" + hashlib.sha256(_module_source(module)).digest())
+        digest.update(module.encode() + b"\0" + digests[module])
     return digest.hexdigest()
 
 
@@ -68,13 +78,14 @@ def write_manifest(folder: pathlib.Path, manifest: dict) -> None:
 
 def stale_reasons(folder: pathlib.Path, specs: Iterable[figures.FigureSpec], manifest: dict) -> dict[str, str]:
     """``{figure name: why it must be rendered}`` for every figure that is not current."""
-    versions = library_versions()
+    specs = list(specs)
+    versions, digests = library_versions(), module_digests(specs)
     reasons = {}
     for spec in specs:
         entry = manifest["figures"].get(spec.name)
         if entry is None:
             reasons[spec.name] = "never rendered"
-        elif entry.get("key") != figure_key(spec, versions):
+        elif entry.get("key") != figure_key(spec, versions, digests):
             reasons[spec.name] = "parameters, code or library versions changed"
         else:
             for output in spec.outputs:
@@ -130,12 +141,24 @@ def _render_named(name: str, folder: str) -> tuple[str, dict, float]:
     return name, entry, time.perf_counter() - start
 
 
+class BuildResult(NamedTuple):
+    """What a build did."""
+
+    rendered: dict[str, float]  # figure name -> seconds it took
+    removed: list[str]  # figures the registry no longer names, whose files were deleted
+
+
+def selected(names: Sequence[str] | None) -> list[figures.FigureSpec]:
+    """The named figures, or every registered one."""
+    return [figures.get(n) for n in names] if names else list(figures.FIGURES.values())
+
+
 def build(
     folder: pathlib.Path, names: Sequence[str] | None = None, force: bool = False, jobs: int | None = None
-) -> dict:
-    """Render stale (or, with ``force``, all) figures; returns ``{name: seconds}``."""
+) -> BuildResult:
+    """Render stale (or, with ``force``, all) figures and drop retired ones."""
     folder.mkdir(parents=True, exist_ok=True)
-    specs = [figures.get(n) for n in names] if names else list(figures.FIGURES.values())
+    specs = selected(names)
     manifest = load_manifest(folder)
     todo = [s.name for s in specs] if force else list(stale_reasons(folder, specs, manifest))
     timings: dict[str, float] = {}
@@ -149,15 +172,14 @@ def build(
         for name, entry, seconds in results:
             manifest["figures"][name] = entry
             timings[name] = seconds
-    for name in orphans(folder, manifest):
-        for output in manifest["figures"][name].get("files", {}):
+    removed = orphans(folder, manifest)
+    for name in removed:
+        for output in manifest["figures"].pop(name).get("files", {}):
             (folder / output).unlink(missing_ok=True)
-        del manifest["figures"][name]
-        timings.setdefault(f"removed {name}", 0.0)
     manifest["versions"] = library_versions()
-    if timings or not (folder / MANIFEST).exists():
+    if timings or removed or not (folder / MANIFEST).exists():
         write_manifest(folder, manifest)
-    return timings
+    return BuildResult(timings, removed)
 
 
 DEFAULT_FOLDER = pathlib.Path("docs") / "assets"
@@ -174,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="parallel renders (default: one per core)")
     args = parser.parse_args(argv)
     try:
-        specs = [figures.get(n) for n in args.names] if args.names else list(figures.FIGURES.values())
+        specs = selected(args.names)
         if args.check:
             manifest = load_manifest(args.folder)
             problems = stale_reasons(args.folder, specs, manifest)
@@ -187,11 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"all {len(specs)} figures fresh")
             return 0
         start = time.perf_counter()
-        timings = build(args.folder, args.names, force=args.force, jobs=args.jobs)
-        for name, seconds in timings.items():
-            print(f"rendered {name} in {seconds:.2f} s" if not name.startswith("removed") else name)
+        result = build(args.folder, args.names, force=args.force, jobs=args.jobs)
+        for name, seconds in result.rendered.items():
+            print(f"rendered {name} in {seconds:.2f} s")
+        for name in result.removed:
+            print(f"removed {name} (no longer registered)")
         elapsed = time.perf_counter() - start
-        print(f"{len(timings)} figure(s) rendered, {len(specs) - len(timings)} fresh, in {elapsed:.2f} s")
+        fresh = len(specs) - len(result.rendered)
+        print(f"{len(result.rendered)} figure(s) rendered, {fresh} fresh, in {elapsed:.2f} s")
         return 0
     except (ValueError, OSError) as error:
         print(f"build_assets: error: {error}", file=sys.stderr)

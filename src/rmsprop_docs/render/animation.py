@@ -113,19 +113,13 @@ def _scene_1d(path: Trajectory, style: styles.Style, xlim, ylim) -> Scene:
     return Scene(figure, canvas, draw_frame, draw_final)
 
 
-def _contour_levels(z: np.ndarray, count: int = 14) -> np.ndarray:
-    low, high = float(np.min(z)), float(np.max(z))
-    span = max(high - low, 1e-12)
-    return np.unique(low + span * np.geomspace(1e-3, 1.0, count))
-
-
 def _scene_2d(path: Trajectory, style: styles.Style, xlim, ylim) -> Scene:
     problem = path.problem
     figure, canvas = _new_figure(style)
     ax = figure.add_subplot()
     gx, gy = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
     z = problem.f(np.stack([gx, gy], axis=-1))
-    levels = _contour_levels(z)
+    levels = styles.contour_levels(z)
     ax.contourf(gx, gy, z, levels=levels, cmap="Blues_r" if style.name != "post" else "viridis", alpha=0.45)
     ax.contour(gx, gy, z, levels=levels, colors=styles.MUTED, linewidths=0.5, alpha=0.8)
     ax.set_xlim(*xlim)

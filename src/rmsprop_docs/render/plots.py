@@ -48,8 +48,7 @@ def _save(figure: Figure, out: pathlib.Path) -> None:
 def _contours(ax, problem: problems.Problem, xlim, ylim) -> None:
     gx, gy = np.meshgrid(np.linspace(*xlim, 240), np.linspace(*ylim, 240))
     z = problem.f(np.stack([gx, gy], axis=-1))
-    low, high = float(z.min()), float(z.max())
-    levels = np.unique(low + (high - low) * np.geomspace(1e-3, 1.0, 14))
+    levels = styles.contour_levels(z)
     ax.contourf(gx, gy, z, levels=levels, cmap="Blues_r", alpha=0.35)
     ax.contour(gx, gy, z, levels=levels, colors=styles.MUTED, linewidths=0.4, alpha=0.7)
     ax.plot(*problem.minimum, "*", ms=10, color=styles.MINIMUM, mec="white", mew=0.5, zorder=5)

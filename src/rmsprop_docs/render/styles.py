@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 STYLES = ("default", "post")
 
 # The site's colours: readable on white, kept when the page turns dark (the
@@ -85,3 +87,10 @@ def get(name: str, size: tuple[int, int] | None = None) -> Style:
     if size is None:
         return base
     return Style(**{**base.__dict__, "size": tuple(size)})
+
+
+def contour_levels(z: np.ndarray, count: int = 14) -> np.ndarray:
+    """Levels from the lowest value up, spaced geometrically so the bowl's bottom shows."""
+    low, high = float(np.min(z)), float(np.max(z))
+    span = max(high - low, 1e-12)
+    return np.unique(low + span * np.geomspace(1e-3, 1.0, count))
