@@ -58,10 +58,12 @@ def test_centered_divides_by_variance_not_second_moment():
     point = np.array([0.0])
     state = opt.init(point)
     _, state = opt.update(np.array([2.0]), state, point)
-    _, state = opt.update(np.array([2.0]), state, point)
-    # v = 0.5*2 + 0.5*4 = 3, gbar = 0.5*1 + 0.5*2 = 1.5, v - gbar^2 = 0.75
-    assert state.nu[0] == pytest.approx(3.0)
-    assert state.gbar[0] == pytest.approx(1.5)
+    delta, state = opt.update(np.array([3.0]), state, point)
+    # v = 0.5*(0.5*4) + 0.5*9 = 5.5, mean = 0.5*(0.5*2) + 0.5*3 = 2, v - mean^2 = 1.5
+    assert state.nu[0] == pytest.approx(5.5)
+    assert state.mu[0] == pytest.approx(2.0)
+    # The step divides by the root of the variance, not of the second moment (that would be 0.1*3/sqrt(5.5)).
+    assert delta[0] == pytest.approx(-0.1 * 3 / 1.5**0.5, rel=1e-12)
 
 
 def test_pytorch_and_keras_momentum_agree_for_constant_lr_when_eps_is_negligible():

@@ -8,12 +8,15 @@
 from rmsprop_docs.optimizers import (
     CONVENTIONS,
     AdagradState,
+    Convention,
     GradientDescentState,
     Optimizer,
     RMSpropState,
+    Schedule,
     adagrad,
     gradient_descent,
     rmsprop,
+    schedule,
 )
 from rmsprop_docs.problems import PROBLEMS, Problem
 from rmsprop_docs.sweep import SweepResult, grid, sweep
@@ -27,17 +30,20 @@ __all__ = [
     "MAX_STEPS",
     "PROBLEMS",
     "AdagradState",
+    "Convention",
     "DivergenceError",
     "GradientDescentState",
     "Optimizer",
     "Problem",
     "RMSpropState",
+    "Schedule",
     "SweepResult",
     "Trajectory",
     "adagrad",
     "gradient_descent",
     "grid",
     "rmsprop",
+    "schedule",
     "sweep",
     "trace",
 ]

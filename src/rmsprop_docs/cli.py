@@ -12,8 +12,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from rmsprop_docs import problems, validation
-from rmsprop_docs.optimizers import CONVENTIONS, rmsprop_from
+from rmsprop_docs import arithmetic, problems, validation
+from rmsprop_docs.optimizers import CONVENTIONS, rmsprop_from, schedules
 from rmsprop_docs.trajectory import Trajectory, trace
 
 PROG = "rmsprop-docs"
@@ -79,12 +79,25 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weight-decay", type=_real("weight_decay"), default=0.0, help="weight decay (default 0)")
     parser.add_argument("--convention", default="pytorch", help=f"one of {', '.join(CONVENTIONS)} (default pytorch)")
     parser.add_argument("--dtype", default="float64", help="float64 or float32 (default float64)")
+    parser.add_argument(
+        "--schedule",
+        default=None,
+        metavar="KIND[:NAME=VALUE,...]",
+        help=f"learning-rate schedule starting at --lr: one of {', '.join(schedules.KINDS)}, "
+        "with options gamma, every, horizon, lr_min (e.g. step:gamma=0.5,every=100)",
+    )
+    parser.add_argument(
+        "--digits", type=_whole("digits"), default=None, help="run in N-digit decimal arithmetic (mpmath) instead"
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> Trajectory:
     """Validate the run options (raising ValueError) and trace the run."""
-    optimizer = rmsprop_from(vars(args))
-    return trace(args.problem, args.x0, optimizer, validation.steps(args.steps), args.dtype)
+    options = vars(args)
+    if args.schedule is not None:
+        options = {**options, "lr": schedules.parse(args.schedule, validation.positive("lr", args.lr))}
+    optimizer = rmsprop_from(options)
+    return trace(args.problem, args.x0, optimizer, validation.steps(args.steps), args.dtype, digits=args.digits)
 
 
 def animate_from_args(args: argparse.Namespace) -> None:
@@ -145,33 +158,45 @@ def format_problems() -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows)
 
 
-def _axis_names(dim: int) -> list[str]:
-    return ["x", "y"][:dim] if dim <= 2 else [f"x{i}" for i in range(dim)]
+AXIS_NAMES = ("x", "y")  # every problem has one or two coordinates
+
+
+def _number(value: object, digits: int | None) -> str:
+    if isinstance(value, float) and value != value:  # no accumulator: NaN has no JSON spelling
+        return "null"
+    return arithmetic.to_json_number(value, digits)
+
+
+def _json_rows(array, digits: int | None) -> str:
+    return "[" + ", ".join("[" + ", ".join(_number(v, digits) for v in row) + "]" for row in array.tolist()) + "]"
 
 
 def format_trajectory(path: Trajectory, fmt: str, dtype: str) -> str:
-    """JSON (floats round-trip exactly) or CSV with one row per step."""
+    """JSON (every digit kept: floats round-trip exactly, N-digit runs print N digits) or CSV, a row per step."""
     if fmt == "json":
-        document = {
+        header = {
             "problem": path.problem.name,
             "optimizer": path.optimizer,
             "hyperparameters": path.hyperparameters,
-            "dtype": dtype,
+            "dtype": dtype if path.digits is None else f"{path.digits} digits",
             "steps": len(path.deltas),
-            "points": path.points.tolist(),
-            "grads": path.grads.tolist(),
-            "accumulators": path.accumulators.tolist(),
-            "deltas": path.deltas.tolist(),
         }
-        return json.dumps(document, allow_nan=False)
-    names = _axis_names(path.points.shape[1])
+        arrays = {
+            "points": path.points,
+            "grads": path.grads,
+            "accumulators": path.accumulators,
+            "deltas": path.deltas,
+        }
+        body = ", ".join(f'"{name}": {_json_rows(array, path.digits)}' for name, array in arrays.items())
+        return json.dumps(header, allow_nan=False)[:-1] + ", " + body + "}"
+    names = AXIS_NAMES[: path.points.shape[1]]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["step", *names, *(f"g_{n}" for n in names), *(f"v_{n}" for n in names), *(f"d{n}" for n in names)])
-    writer.writerow([0, *map(repr, path.points[0].tolist()), *[""] * (3 * len(names))])
+    writer.writerow([0, *(_number(c, path.digits) for c in path.points[0].tolist()), *[""] * (3 * len(names))])
     for t in range(len(path.deltas)):
         cells = [path.points[t + 1], path.grads[t], path.accumulators[t], path.deltas[t]]
-        writer.writerow([t + 1, *(repr(c) for arr in cells for c in arr.tolist())])
+        writer.writerow([t + 1, *(_number(c, path.digits).replace("null", "") for arr in cells for c in arr.tolist())])
     return out.getvalue().rstrip("\n")
 
 

@@ -2,7 +2,12 @@
 
 Every function takes points of shape ``(..., d)`` and returns values of shape
 ``(...)`` (``f``) or ``(..., d)`` (``grad``), so one call evaluates a whole
-batch.  Constants are Python numbers, so float32 input stays float32.
+batch.  Constants are Python numbers, so float32 input stays float32, and
+N-digit input (arrays of ``mpmath.mpf``) stays N-digit.  Gradients use only
+``+ - *`` and squares (``x**2`` is ``x * x`` in NumPy), never another power:
+``pow`` rounds differently from one math library to the next, and these
+gradients must round the same everywhere (the in-page playground recomputes
+them in JavaScript).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 
 from rmsprop_docs import validation
@@ -21,7 +27,6 @@ class Problem:
 
     name: str
     formula: str  # plain text, for the CLI
-    latex: str  # for the pages
     dim: int
     f: Callable[[np.ndarray], np.ndarray]
     grad: Callable[[np.ndarray], np.ndarray]
@@ -29,6 +34,13 @@ class Problem:
     kind: str  # "global" or "local" minimum
     x0: tuple[float, ...]  # the start the pages use
     bounds: tuple[tuple[float, float], ...]  # plotting window: x, y (for 1-D problems: x, f(x))
+    exact_minimum: Callable[[], tuple] | None = None  # the minimum in N-digit arithmetic, where a float is not it
+
+    def minimum_in(self, like: np.ndarray) -> tuple:
+        """The minimum in the arithmetic of ``like``: exact for N-digit points."""
+        if like.dtype == object and self.exact_minimum is not None:
+            return self.exact_minimum()
+        return self.minimum
 
 
 def _cubic_f(x):
@@ -61,7 +73,7 @@ def _rosenbrock_grad(p):
 
 def _beale_terms(p):
     x, y = p[..., 0], p[..., 1]
-    return x, y, (1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3)
+    return x, y, (1.5 - x + x * y, 2.25 - x + x * (y * y), 2.625 - x + x * (y * y * y))
 
 
 def _beale_f(p):
@@ -71,8 +83,10 @@ def _beale_f(p):
 
 def _beale_grad(p):
     x, y, (a, b, c) = _beale_terms(p)
-    dx = 2 * a * (y - 1) + 2 * b * (y**2 - 1) + 2 * c * (y**3 - 1)
-    dy = 2 * a * x + 4 * b * x * y + 6 * c * x * y**2
+    y2 = y * y
+    y3 = y2 * y
+    dx = 2 * a * (y - 1) + 2 * b * (y2 - 1) + 2 * c * (y3 - 1)
+    dy = 2 * a * x + 4 * b * x * y + 6 * c * x * y2
     return np.stack([dx, dy], axis=-1)
 
 
@@ -97,9 +111,14 @@ def _elongated_grad(p):
     return np.stack([p[..., 0], _STRETCH * p[..., 1]], axis=-1)
 
 
+def _half_root(p):
+    # sqrt(1/2) in the arithmetic of p: a float constant would be inexact in N digits.
+    return mpmath.sqrt(mpmath.mpf(1) / 2) if p.dtype == object else 0.5**0.5
+
+
 def _rotated_uv(p):
     # u, v are the bowl's own axes: the plane turned by 45 degrees.
-    s = 0.5**0.5
+    s = _half_root(p)
     return s * (p[..., 0] + p[..., 1]), s * (p[..., 1] - p[..., 0])
 
 
@@ -110,7 +129,7 @@ def _rotated_f(p):
 
 def _rotated_grad(p):
     u, v = _rotated_uv(p)
-    s = 0.5**0.5
+    s = _half_root(p)
     du, dv = u, _STRETCH * v
     return np.stack([s * (du - dv), s * (du + dv)], axis=-1)
 
@@ -121,7 +140,6 @@ PROBLEMS: dict[str, Problem] = {
         Problem(
             "cubic",
             "x - x^3",
-            r"f(x) = x - x^3",
             1,
             _cubic_f,
             _cubic_grad,
@@ -129,11 +147,11 @@ PROBLEMS: dict[str, Problem] = {
             "local",
             (-1.0,),
             ((-5.0, 5.0), (-5.0, 5.0)),
+            lambda: (-1 / mpmath.sqrt(3),),
         ),
         Problem(
             "quadratic",
             "2x^2 + 2xy + 2y^2 - 6x",
-            r"f(x, y) = 2x^2 + 2xy + 2y^2 - 6x",
             2,
             _quadratic_f,
             _quadratic_grad,
@@ -145,7 +163,6 @@ PROBLEMS: dict[str, Problem] = {
         Problem(
             "rosenbrock",
             "(1 - x)^2 + 100 (y - x^2)^2",
-            r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
             2,
             _rosenbrock_f,
             _rosenbrock_grad,
@@ -157,7 +174,6 @@ PROBLEMS: dict[str, Problem] = {
         Problem(
             "beale",
             "(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
-            r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
             2,
             _beale_f,
             _beale_grad,
@@ -169,7 +185,6 @@ PROBLEMS: dict[str, Problem] = {
         Problem(
             "parabola",
             "x^2 / 2",
-            r"f(x) = \tfrac{1}{2} x^2",
             1,
             _parabola_f,
             _parabola_grad,
@@ -181,7 +196,6 @@ PROBLEMS: dict[str, Problem] = {
         Problem(
             "elongated",
             "(x^2 + 20 y^2) / 2",
-            r"f(x, y) = \tfrac{1}{2}(x^2 + 20 y^2)",
             2,
             _elongated_f,
             _elongated_grad,
@@ -193,7 +207,6 @@ PROBLEMS: dict[str, Problem] = {
         Problem(
             "rotated",
             "(u^2 + 20 v^2) / 2 with u = (x + y)/sqrt 2, v = (y - x)/sqrt 2",
-            r"f(x, y) = \tfrac{1}{2}(u^2 + 20 v^2),\ u = \tfrac{x + y}{\sqrt 2},\ v = \tfrac{y - x}{\sqrt 2}",
             2,
             _rotated_f,
             _rotated_grad,

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rmsprop_docs import problems, validation
+from rmsprop_docs import problems, stepping, validation
 from rmsprop_docs.optimizers import Optimizer, rmsprop
 
 
@@ -21,7 +21,12 @@ class SweepResult(NamedTuple):
 
     final: np.ndarray  # (n, d) last point; NaN or inf where the run diverged
     steps_to_tol: np.ndarray  # (n,) first step within tol of the minimum, -1 if never
-    diverged: np.ndarray  # (n,) True where the point stopped being finite
+    diverged_at: np.ndarray  # (n,) the step trace's DivergenceError would name, -1 if the run stayed finite
+
+    @property
+    def diverged(self) -> np.ndarray:
+        """(n,) True where the run stopped being finite."""
+        return self.diverged_at >= 0
 
 
 def grid(**axes: object) -> dict[str, np.ndarray]:
@@ -53,7 +58,8 @@ def sweep(
     one point ``(d,)`` shared by all, or ``(n, d)`` starting points.  With
     ``tol`` set, ``steps_to_tol`` records the first step within ``tol`` of the
     problem's minimum (Euclidean distance).  Diverged runs are reported, not
-    raised: a map of where RMSprop fails is the point of a sweep.
+    raised: a map of where RMSprop fails is the point of a sweep.  Both follow
+    :func:`~rmsprop_docs.trace`'s rules (:mod:`rmsprop_docs.stepping`).
 
     Examples:
         >>> g = grid(lr=[0.1, 0.01], rho=[0.9, 0.99])
@@ -79,19 +85,15 @@ def sweep(
     # (n, 1) columns broadcast over coordinates; scalars stay Python numbers.
     columns = {k: a.reshape(-1, 1).astype(dtype) if a.ndim == 1 else hyperparameters[k] for k, a in arrays.items()}
     opt = optimizer(**columns)
-    state = opt.init(x)
 
     track = tol is not None
     if track:
         tol = validation.positive("tol", tol)
-        minimum = np.asarray(prob.minimum, dtype=dtype)
-        first = np.where(np.sum((x - minimum) ** 2, axis=-1) <= tol**2, 0, -1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(1, steps + 1):
-            delta, state = opt.update(prob.grad(x), state, x)
-            x = x + delta
-            if track:
-                near = np.sum((x - minimum) ** 2, axis=-1) <= tol**2
-                first = np.where((first < 0) & near, t, first)
-    diverged = ~np.all(np.isfinite(x), axis=-1)
-    return SweepResult(x, first if track else np.full(n, -1), diverged)
+    first = np.where(stepping.within(x, prob.minimum, tol), 0, -1) if track else np.full(n, -1)
+    diverged_at = np.full(n, -1)
+    for step in stepping.iterate(prob, x, opt, steps):
+        if track:
+            first = np.where((first < 0) & stepping.within(step.x, prob.minimum, tol), step.t, first)
+        diverged_at = np.where((diverged_at < 0) & ~stepping.finite(step.x), step.t, diverged_at)
+        x = step.x
+    return SweepResult(x, first, diverged_at)

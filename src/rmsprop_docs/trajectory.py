@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 
-from rmsprop_docs import problems, validation
+from rmsprop_docs import arithmetic, problems, stepping, validation
 from rmsprop_docs.optimizers import Optimizer, accumulator, rmsprop
 
 
@@ -21,7 +22,8 @@ class Trajectory:
     ``points[t]`` is the point after ``t`` steps (``points[0]`` is ``x0``);
     ``grads[t]``, ``accumulators[t]`` and ``deltas[t]`` belong to step
     ``t + 1``: the gradient at ``points[t]``, the accumulator after the update
-    (NaN for optimizers without one) and the step taken.
+    (NaN for optimizers without one) and the step taken.  ``digits`` is None
+    for float runs; for N-digit runs the arrays hold ``mpmath.mpf`` numbers.
     """
 
     problem: problems.Problem
@@ -31,6 +33,7 @@ class Trajectory:
     grads: np.ndarray  # (steps, d)
     accumulators: np.ndarray  # (steps, d)
     deltas: np.ndarray  # (steps, d)
+    digits: int | None = None
 
     @property
     def final(self) -> np.ndarray:
@@ -38,9 +41,9 @@ class Trajectory:
         return self.points[-1]
 
     @property
-    def values(self) -> np.ndarray:
-        """The objective at every point."""
-        return self.problem.f(self.points)
+    def distances(self) -> np.ndarray:
+        """Euclidean distance of every point to the problem's minimum (exact for N-digit runs), as float64."""
+        return stepping.distance(self.points, self.problem.minimum_in(self.points))
 
     @property
     def effective_lr(self) -> np.ndarray:
@@ -54,9 +57,10 @@ class Trajectory:
             >>> print(path.effective_lr[0])  # lr / sqrt(0.1 * 2**2): the first step
             [0.01581139 0.01581139]
         """
+        deltas, grads = arithmetic.as_floats(self.deltas), arithmetic.as_floats(self.grads)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.abs(self.deltas) / np.abs(self.grads)
-        return np.where(self.grads == 0, np.nan, ratio)
+            ratio = np.abs(deltas) / np.abs(grads)
+        return np.where(grads == 0, np.nan, ratio)
 
     def steps_to(self, tol: float) -> int | None:
         r"""The first step whose point lies within ``tol`` of the minimum, or None.
@@ -68,9 +72,7 @@ class Trajectory:
             112
         """
         tol = validation.positive("tol", tol)
-        minimum = np.asarray(self.problem.minimum)
-        distance = np.linalg.norm(self.points.astype(np.float64) - minimum, axis=-1)
-        hits = np.flatnonzero(distance <= tol)
+        hits = np.flatnonzero(self.distances <= tol)
         return int(hits[0]) if hits.size else None
 
 
@@ -80,16 +82,20 @@ def trace(
     optimizer: Optimizer | None = None,
     steps: int = 1000,
     dtype: str = "float64",
+    *,
+    digits: int | None = None,
 ) -> Trajectory:
     """Run ``optimizer`` (default: the post's RMSprop) from ``x0`` for ``steps`` steps.
 
     ``dtype="float32"`` keeps the point, the gradient and the state in float32
     (the post's 2-D code keeps its point in float32, which changes how it ends).
-    ``x0`` defaults to the problem's usual start.
+    ``digits=N`` runs the same optimizer in N-digit decimal arithmetic (mpmath)
+    instead: the reference that shows what the algorithm does when no rounding
+    decides.  ``x0`` defaults to the problem's usual start.
 
     Raises:
         ValueError: for a bad argument, naming it and its allowed range.
-        DivergenceError: when the point overflows; the message names the step.
+        DivergenceError: at the first step whose point has an inf or NaN coordinate; the message names the step.
 
     Examples:
         >>> path = trace("cubic", x0=[-1.0], steps=1000)
@@ -97,31 +103,36 @@ def trace(
         -0.5773502691896257
         >>> path.points.shape, path.accumulators.shape
         ((1001, 1), (1000, 1))
+        >>> exact = trace("cubic", x0=[-1.0], steps=1000, digits=50)
+        >>> print([mpmath.nstr(x + 1 / mpmath.sqrt(3), 3) for x in exact.points[-2:, 0]])
+        ['0.00502', '-0.00498']
     """
     prob = problems.get(problem)
     steps = validation.steps(steps)
     validation.choice("dtype", dtype, validation.DTYPES)
-    x = validation.point("x0", prob.x0 if x0 is None else x0, prob.dim, dtype)
+    if digits is not None:
+        digits = arithmetic.digits(digits)
+        if dtype != "float64":
+            raise ValueError(f"dtype must be float64 (the default) when digits is given, got {dtype!r}")
+    start = validation.point("x0", prob.x0 if x0 is None else x0, prob.dim, dtype)
     optimizer = rmsprop() if optimizer is None else optimizer
-    state = optimizer.init(x)
-
-    points = np.empty((steps + 1, prob.dim), dtype=dtype)
-    grads = np.empty((steps, prob.dim), dtype=dtype)
-    accs = np.full((steps, prob.dim), np.nan, dtype=dtype)
-    deltas = np.empty((steps, prob.dim), dtype=dtype)
-    points[0] = x
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(steps):
-            g = prob.grad(x)
-            delta, state = optimizer.update(g, state, x)
-            x = x + delta
-            if not np.all(np.isfinite(x)):
+    with mpmath.workdps(digits or 15):
+        x = arithmetic.exact(start) if digits else start
+        kind = object if digits else dtype
+        points = np.empty((steps + 1, prob.dim), dtype=kind)
+        grads = np.empty((steps, prob.dim), dtype=kind)
+        accs = np.full((steps, prob.dim), np.nan, dtype=kind)
+        deltas = np.empty((steps, prob.dim), dtype=kind)
+        points[0] = x
+        for step in stepping.iterate(prob, x, optimizer, steps):
+            if not stepping.finite(step.x):
                 raise DivergenceError(
-                    f"step {t + 1}: the point became {x.tolist()} from {points[t].tolist()} "
-                    f"(gradient {g.tolist()}); the run diverged, try a smaller lr"
+                    f"step {step.t}: the point became {arithmetic.as_floats(step.x).tolist()} from "
+                    f"{arithmetic.as_floats(points[step.t - 1]).tolist()} (gradient "
+                    f"{arithmetic.as_floats(step.g).tolist()}); the run diverged, try a smaller lr"
                 )
-            points[t + 1], grads[t], deltas[t] = x, g, delta
-            nu = accumulator(state)
+            points[step.t], grads[step.t - 1], deltas[step.t - 1] = step.x, step.g, step.delta
+            nu = accumulator(step.state)
             if nu is not None:
-                accs[t] = nu
-    return Trajectory(prob, optimizer.name, optimizer.hyperparameters, points, grads, accs, deltas)
+                accs[step.t - 1] = nu
+    return Trajectory(prob, optimizer.name, optimizer.hyperparameters, points, grads, accs, deltas, digits)

@@ -101,10 +101,35 @@ def steps(value: object) -> int:
     ...
     ValueError: steps must be a whole number in [0, 10000000], got 2.5
     """
-    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not whole or not 0 <= value <= MAX_STEPS:
-        raise ValueError(f"steps must be a whole number in [0, {MAX_STEPS}], got {value!r}")
+    return whole("steps", value, 0, MAX_STEPS)
+
+
+def whole(name: str, value: object, low: int = 0, high: int | None = None) -> int:
+    """Check a whole number in ``[low, high]`` (booleans are not numbers here).
+
+    >>> whole("every", 0, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: every must be a whole number >= 1, got 0
+    """
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not ok or value < low or (high is not None and value > high):
+        allowed = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be a whole number {allowed}, got {value!r}")
     return int(value)
+
+
+def flag(name: str, value: object) -> bool:
+    """Check a switch: True or False, nothing that merely looks like one.
+
+    >>> flag("centered", "no")
+    Traceback (most recent call last):
+    ...
+    ValueError: centered must be True or False, got 'no'
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
