@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT
-from rmsprop_docs import assets, figures
+from rmsprop_docs import assets, dependencies, figures
 
 ASSETS = ROOT / "docs" / "assets"
 BUILD = [sys.executable, str(ROOT / "scripts" / "build_assets.py")]
@@ -67,13 +67,44 @@ def test_parameter_change_makes_only_that_figure_stale(copy_of_assets, monkeypat
     assert reasons == {"cubic-rmsprop": "parameters, code or library versions changed"}
 
 
-def test_code_change_changes_the_key(monkeypatch):
-    spec = figures.FIGURES["cubic-rmsprop"]
-    before = assets.figure_key(spec)
-    original = assets._module_source
+def _edited(monkeypatch, edit):
+    original = dependencies.read
+    monkeypatch.setattr(dependencies, "read", lambda m: original(m) + edit(m))
+
+
+def _keys():
+    return {name: assets.figure_key(spec) for name, spec in figures.FIGURES.items()}
+
+
+def test_comment_and_docstring_edits_leave_every_figure_fresh(monkeypatch):
+    before = _keys()
+    # Every module opens with a docstring: rewrite its first line, and add a comment.
+    _edited(monkeypatch, lambda m: b"")
+    original = dependencies.read
     monkeypatch.setattr(
-        assets, "_module_source", lambda m: original(m) + (b"# edit" if m.endswith("optimizers") else b"")
+        dependencies, "read", lambda m: original(m).replace(b'"""', b'"""Edited. ', 1) + b"\n# a comment\n"
     )
+    assert dependencies.read("rmsprop_docs.trajectory").startswith(b'"""Edited. ')
+    assert _keys() == before
+
+
+def test_code_a_figure_runs_marks_it_stale_and_only_it(monkeypatch):
+    before = _keys()
+    # sweep feeds the plots, not the animations
+    _edited(monkeypatch, lambda m: b"\nLIMIT = 3\n" if m == "rmsprop_docs.sweep" else b"")
+    after = _keys()
+    for name, spec in figures.FIGURES.items():
+        uses_sweep = "rmsprop_docs.sweep" in dependencies.closure(spec.entry_modules)
+        assert (after[name] != before[name]) == uses_sweep, name
+    assert any(after[n] != before[n] for n in after) and any(after[n] == before[n] for n in after)
+
+
+def test_adding_an_import_to_a_figures_code_marks_it_stale(monkeypatch):
+    spec = figures.FIGURES["cubic-rmsprop"]
+    assert "rmsprop_docs.sweep" not in dependencies.closure(spec.entry_modules)
+    before = assets.figure_key(spec)
+    _edited(monkeypatch, lambda m: b"\nfrom rmsprop_docs import sweep\n" if m == "rmsprop_docs.trajectory" else b"")
+    assert "rmsprop_docs.sweep" in dependencies.closure(spec.entry_modules)
     assert assets.figure_key(spec) != before
 
 

@@ -175,15 +175,19 @@ def load_hook(name):
     return module
 
 
-def test_notebook_cache_is_keyed_on_the_core_source(tmp_path):
+def test_notebook_cache_is_keyed_on_what_the_notebooks_run(monkeypatch):
+    from rmsprop_docs import dependencies
+
     hook = load_hook("notebook_cache")
-    package = tmp_path / "rmsprop_docs"
-    shutil.copytree(hook.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    before = hook.core_digest(package)
-    assert hook.core_digest(package) == before
-    optimizers = package / "optimizers.py"
-    optimizers.write_text(optimizers.read_text() + "\n# a change to the core\n")
-    assert hook.core_digest(package) != before
+    docs = ROOT / "docs"
+    before = hook.notebooks_digest(docs)
+    original = dependencies.read
+    monkeypatch.setattr(dependencies, "read", lambda m: original(m) + b"\n# a comment\n")
+    assert hook.notebooks_digest(docs) == before  # prose does not re-execute the notebooks
+    monkeypatch.setattr(
+        dependencies, "read", lambda m: original(m) + (b"\nSTEP = 2\n" if m == "rmsprop_docs.trajectory" else b"")
+    )
+    assert hook.notebooks_digest(docs) != before  # code they run does
 
 
 def test_math_hook_converts_both_syntaxes():

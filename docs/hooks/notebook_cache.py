@@ -1,40 +1,39 @@
-"""Key mkdocs-jupyter's cache on the core's source as well as the notebook's bytes.
+"""Key mkdocs-jupyter's cache on the code the notebooks import as well as their bytes.
 
 mkdocs-jupyter caches executed notebooks under a key made of the notebook's
 bytes and its own options only, so an edit to ``rmsprop_docs`` would leave
 stale outputs on the site.  This hook points the cache at a folder named after
-a hash of every source file of the package: change the core, and every notebook
-runs again; change nothing, and a rebuild reuses the outputs.
+the behaviour of every module the notebooks import (found and hashed by
+``rmsprop_docs.dependencies``, the mechanism the figures use too): change
+what they run, and every notebook runs again; edit a comment or a docstring,
+or change nothing, and a rebuild reuses the outputs.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import pathlib
 import shutil
 
-import rmsprop_docs
+from rmsprop_docs import dependencies
 
 CACHE_ROOT = pathlib.Path(".cache") / "mkdocs-jupyter"
 
 
-PACKAGE = pathlib.Path(rmsprop_docs.__file__).parent
-
-
-def core_digest(package: pathlib.Path = PACKAGE) -> str:
-    digest = hashlib.sha256()
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
-    return digest.hexdigest()[:16]
+def notebooks_digest(docs_dir: pathlib.Path) -> str:
+    roots: set[str] = set()
+    for notebook in sorted(docs_dir.rglob("*.ipynb")):
+        roots |= dependencies.notebook_imports(json.loads(notebook.read_text()))
+    return dependencies.digest(sorted(roots))[:16]
 
 
 def on_config(config):
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None or not plugin.config["cache"]:
         return config
-    folder = CACHE_ROOT / f"core-{core_digest()}"
+    folder = CACHE_ROOT / f"core-{notebooks_digest(pathlib.Path(config['docs_dir']))}"
     for old in CACHE_ROOT.glob("core-*"):
         if old != folder:
-            shutil.rmtree(old, ignore_errors=True)  # outputs of an older core
+            shutil.rmtree(old, ignore_errors=True)  # outputs of older code
     plugin.config["cache_dir"] = str(folder)
     return config

@@ -2,9 +2,10 @@
 
 A figure is stale when its key changed or one of its files is missing or no
 longer the file that was rendered.  The key hashes the figure's parameters,
-the source of every core module it depends on, and the versions of NumPy,
-Matplotlib and Pillow.  Keys and file hashes live in ``manifest.json`` beside
-the assets, committed with them.
+the behaviour of every module its code imports (found by
+:mod:`rmsprop_docs.dependencies`, blind to comments and docstrings), and the
+versions of NumPy, Matplotlib and Pillow.  Keys and file hashes live in
+``manifest.json`` beside the assets, committed with them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 import pathlib
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import NamedTuple
 
-from rmsprop_docs import figures, files
+from rmsprop_docs import dependencies, figures, files
 
 MANIFEST = "manifest.json"
 VERSIONED = ("numpy", "matplotlib", "pillow")
@@ -32,31 +32,14 @@ def library_versions() -> dict[str, str]:
     return {name: importlib.metadata.version(name) for name in VERSIONED}
 
 
-def _module_source(module: str) -> bytes:
-    spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None:
-        raise ValueError(f"figure depends on unknown module {module!r}")
-    return pathlib.Path(spec.origin).read_bytes()
-
-
-def module_digests(specs: Iterable[figures.FigureSpec]) -> dict[str, bytes]:
-    """The source hash of every module the figures depend on, each read once."""
-    modules = {module for spec in specs for module in spec.modules}
-    return {module: hashlib.sha256(_module_source(module)).digest() for module in sorted(modules)}
-
-
-def figure_key(
-    spec: figures.FigureSpec, versions: dict[str, str] | None = None, digests: dict[str, bytes] | None = None
-) -> str:
+def figure_key(spec: figures.FigureSpec, versions: dict[str, str] | None = None) -> str:
     """The hash that decides whether ``spec``'s files are current."""
-    digests = digests or module_digests([spec])
     digest = hashlib.sha256()
     digest.update(
         json.dumps({"name": spec.name, "kind": spec.kind, "params": dict(spec.params)}, sort_keys=True).encode()
     )
     digest.update(json.dumps(versions or library_versions(), sort_keys=True).encode())
-    for module in spec.modules:
-        digest.update(module.encode() + b"\0" + digests[module])
+    digest.update(dependencies.digest(spec.entry_modules).encode())
     return digest.hexdigest()
 
 
@@ -79,13 +62,13 @@ def write_manifest(folder: pathlib.Path, manifest: dict) -> None:
 def stale_reasons(folder: pathlib.Path, specs: Iterable[figures.FigureSpec], manifest: dict) -> dict[str, str]:
     """``{figure name: why it must be rendered}`` for every figure that is not current."""
     specs = list(specs)
-    versions, digests = library_versions(), module_digests(specs)
+    versions = library_versions()
     reasons = {}
     for spec in specs:
         entry = manifest["figures"].get(spec.name)
         if entry is None:
             reasons[spec.name] = "never rendered"
-        elif entry.get("key") != figure_key(spec, versions, digests):
+        elif entry.get("key") != figure_key(spec, versions):
             reasons[spec.name] = "parameters, code or library versions changed"
         else:
             for output in spec.outputs:
@@ -106,14 +89,11 @@ def orphans(folder: pathlib.Path, manifest: dict) -> list[str]:
 
 def render(spec: figures.FigureSpec, folder: pathlib.Path) -> dict:
     """Render one figure into ``folder``; return its manifest entry."""
-    from rmsprop_docs import optimizers, render, trajectory
+    from rmsprop_docs import render, trajectory
 
     params = dict(spec.params)
     if spec.kind == "animation":
-        optimizer = optimizers.rmsprop_from(params)
-        path = trajectory.trace(
-            params["problem"], params["x0"], optimizer, params["steps"], params.get("dtype", "float64")
-        )
+        path = trajectory.trace_from(params)  # the run `rmsprop-docs animate` makes from the same options
         gif, still = (folder / name for name in spec.outputs)
         render.animate(
             path,

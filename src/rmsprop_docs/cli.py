@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 
 from rmsprop_docs import arithmetic, problems, validation
-from rmsprop_docs.optimizers import CONVENTIONS, rmsprop_from, schedules
-from rmsprop_docs.trajectory import Trajectory, trace
+from rmsprop_docs.optimizers import CONVENTIONS, schedules
+from rmsprop_docs.trajectory import Trajectory, trace_from
 
 PROG = "rmsprop-docs"
 FORMATS = ("json", "csv")
@@ -95,9 +95,8 @@ def run_from_args(args: argparse.Namespace) -> Trajectory:
     """Validate the run options (raising ValueError) and trace the run."""
     options = vars(args)
     if args.schedule is not None:
-        options = {**options, "lr": schedules.parse(args.schedule, validation.positive("lr", args.lr))}
-    optimizer = rmsprop_from(options)
-    return trace(args.problem, args.x0, optimizer, validation.steps(args.steps), args.dtype, digits=args.digits)
+        options = {**options, "schedule": schedules.parse(args.schedule, validation.positive("lr", args.lr))}
+    return trace_from(options)
 
 
 def animate_from_args(args: argparse.Namespace) -> None:

@@ -13,17 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-# Modules whose source decides the pixels; their text is part of each figure's hash.
-CORE = (
-    "rmsprop_docs.optimizers",
-    "rmsprop_docs.problems",
-    "rmsprop_docs.trajectory",
-    "rmsprop_docs.validation",
-    "rmsprop_docs.files",
-    "rmsprop_docs.render.styles",
-)
-ANIMATION_MODULES = (*CORE, "rmsprop_docs.render.animation")
-PLOT_MODULES = (*CORE, "rmsprop_docs.sweep", "rmsprop_docs.render.plots")
+# Where each kind of figure's code starts; rmsprop_docs.dependencies finds the rest by following imports.
+ENTRY_MODULES = {
+    "animation": ("rmsprop_docs.trajectory", "rmsprop_docs.render.animation"),
+    "plot": ("rmsprop_docs.render.plots",),
+}
 
 
 @dataclass(frozen=True)
@@ -42,8 +36,9 @@ class FigureSpec:
         return (f"{self.name}.png",)
 
     @property
-    def modules(self) -> tuple[str, ...]:
-        return ANIMATION_MODULES if self.kind == "animation" else PLOT_MODULES
+    def entry_modules(self) -> tuple[str, ...]:
+        """The modules whose code draws this figure; what they import is found from them."""
+        return ENTRY_MODULES[self.kind]
 
 
 def _animation(name: str, alt: str, **params) -> FigureSpec:

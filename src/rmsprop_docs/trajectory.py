@@ -8,7 +8,7 @@ import mpmath
 import numpy as np
 
 from rmsprop_docs import arithmetic, problems, stepping, validation
-from rmsprop_docs.optimizers import Optimizer, accumulator, rmsprop
+from rmsprop_docs.optimizers import Optimizer, accumulator, rmsprop, rmsprop_from, schedules
 
 
 class DivergenceError(ValueError):
@@ -136,3 +136,31 @@ def trace(
             if nu is not None:
                 accs[step.t - 1] = nu
     return Trajectory(prob, optimizer.name, optimizer.hyperparameters, points, grads, accs, deltas, digits)
+
+
+def trace_from(options: Mapping) -> Trajectory:
+    """The run a mapping of options describes: a figure's parameters or the command line's, one code path for both.
+
+    Keys: ``problem``, ``x0``, ``steps``, ``dtype``, ``digits``, RMSprop's options, and ``schedule`` (a
+    :class:`~rmsprop_docs.optimizers.schedules.Schedule` or a mapping of its fields without ``lr``) which
+    starts at ``lr``.  Other keys are ignored.
+
+    Examples:
+        >>> path = trace_from({"problem": "cubic", "x0": [-1.0], "steps": 2, "schedule": {"kind": "exponential"}})
+        >>> path.hyperparameters["lr"]
+        {'kind': 'exponential', 'lr': 0.01, 'gamma': 1.0}
+    """
+    options = dict(options)
+    plan = options.get("schedule")
+    if plan is not None and not isinstance(plan, schedules.Schedule):
+        plan = schedules.schedule(lr=options.get("lr", 0.01), **{k: v for k, v in dict(plan).items() if k != "lr"})
+    if plan is not None:
+        options["lr"] = plan
+    return trace(
+        options["problem"],
+        options.get("x0"),
+        rmsprop_from(options),
+        options.get("steps", 1000),
+        options.get("dtype", "float64"),
+        digits=options.get("digits"),
+    )
