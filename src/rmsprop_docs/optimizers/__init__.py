@@ -6,7 +6,22 @@ One module per idea: :mod:`.base` (what an optimizer is), :mod:`.conventions`
 """
 
 from rmsprop_docs.optimizers.base import Optimizer, accumulator
-from rmsprop_docs.optimizers.baselines import AdagradState, GradientDescentState, adagrad, gradient_descent
+from rmsprop_docs.optimizers.baselines import (
+    TORCH_OPTIMIZERS,
+    AdagradState,
+    AdamState,
+    GradientDescentState,
+    RpropState,
+    SGDState,
+    adagrad,
+    adam,
+    adamw,
+    gradient_descent,
+    rprop,
+    sgd,
+    sign_descent,
+    torch_rmsprop,
+)
 from rmsprop_docs.optimizers.conventions import CONVENTIONS, Convention
 from rmsprop_docs.optimizers.rmsprop import RMSPROP_OPTIONS, RMSpropState, rmsprop, rmsprop_from
 from rmsprop_docs.optimizers.schedules import Schedule, schedule
@@ -14,16 +29,26 @@ from rmsprop_docs.optimizers.schedules import Schedule, schedule
 __all__ = [
     "CONVENTIONS",
     "RMSPROP_OPTIONS",
+    "TORCH_OPTIMIZERS",
     "AdagradState",
+    "AdamState",
     "Convention",
     "GradientDescentState",
     "Optimizer",
     "RMSpropState",
+    "RpropState",
+    "SGDState",
     "Schedule",
     "accumulator",
     "adagrad",
+    "adam",
+    "adamw",
     "gradient_descent",
     "rmsprop",
     "rmsprop_from",
+    "rprop",
     "schedule",
+    "sgd",
+    "sign_descent",
+    "torch_rmsprop",
 ]
