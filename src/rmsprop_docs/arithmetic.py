@@ -7,9 +7,10 @@ the optimizers and problems run unchanged: ``+``, ``-``, ``*`` and ``/`` work
 element-wise on such arrays, and the few functions NumPy cannot apply to them
 (square root, finiteness) go through this module.
 
-Hyperparameters are written as decimals (``lr=0.01``); in N-digit arithmetic
-they are read as those decimals, ``mpf("0.01")``, not as the binary float
-nearest to them.
+Inputs are taken exactly as the float run sees them: ``lr=0.01`` is the
+binary float nearest to 0.01, converted to an ``mpf`` without rounding.  So an
+N-digit run and a float64 run start from the same numbers and differ only in
+how each operation rounds: what the float run does differently is rounding.
 
 >>> import mpmath
 >>> with mpmath.workdps(30):
@@ -33,23 +34,23 @@ def is_exact(array: np.ndarray) -> bool:
 
 
 def exact(values: object) -> np.ndarray:
-    """An object array of ``mpf`` at the current precision, each value read from its shortest decimal."""
-    return np.array([[mpmath.mpf(repr(float(v))) for v in row] for row in np.atleast_2d(values)], dtype=object).reshape(
+    """An object array of ``mpf`` holding exactly the given floats."""
+    return np.array([[mpmath.mpf(float(v)) for v in row] for row in np.atleast_2d(values)], dtype=object).reshape(
         np.shape(values)
     )
 
 
 def hyperparameter(value: object, like: np.ndarray) -> object:
-    """``value`` in the arithmetic of ``like``: its decimal as an ``mpf``, or unchanged for floats.
+    """``value`` in the arithmetic of ``like``: exactly the float, as an ``mpf``; unchanged for floats.
 
     >>> hyperparameter(0.1, np.zeros(1))
     0.1
-    >>> with mpmath.workdps(20):
+    >>> with mpmath.workdps(25):
     ...     print(hyperparameter(0.1, exact([1.0])))
-    0.1
+    0.1000000000000000055511151
     """
     if like.dtype == object and not isinstance(value, mpmath.mpf):
-        return mpmath.mpf(repr(float(value)))
+        return mpmath.mpf(float(value))
     return value
 
 

@@ -108,10 +108,13 @@ def render(spec: figures.FigureSpec, folder: pathlib.Path) -> dict:
             progress=False,
         )
     else:
-        from rmsprop_docs.render import plots
+        import importlib
 
+        module = importlib.import_module(figures.plot_module(params["plot"]))
+        name = params["plot"].rpartition(".")[2]
+        draw = getattr(module, name) if "." in params["plot"] else module.PLOTS[name]
         plot_params = {k: v for k, v in params.items() if k != "plot"}
-        plots.PLOTS[params["plot"]](folder / spec.outputs[0], **plot_params)
+        draw(folder / spec.outputs[0], **plot_params)
     return {"key": figure_key(spec), "files": {name: file_hash(folder / name) for name in spec.outputs}}
 
 

@@ -38,7 +38,16 @@ class FigureSpec:
     @property
     def entry_modules(self) -> tuple[str, ...]:
         """The modules whose code draws this figure; what they import is found from them."""
+        if self.kind == "plot":
+            return (plot_module(self.params["plot"]),)
         return ENTRY_MODULES[self.kind]
+
+
+def plot_module(plot: str) -> str:
+    """The module of a plot function: ``"story.stability"`` lives in ``rmsprop_docs.render.story``;
+    a name without a module is one of ``rmsprop_docs.render.plots.PLOTS``."""
+    module, _, _ = plot.rpartition(".")
+    return f"rmsprop_docs.render.{module}" if module else ENTRY_MODULES["plot"][0]
 
 
 def _animation(name: str, alt: str, **params) -> FigureSpec:
@@ -117,20 +126,6 @@ FIGURES: dict[str, FigureSpec] = {
             size=(1200, 480),
         ),
         _plot(
-            "variants",
-            "Three panels over the elongated bowl, each comparing plain RMSprop with one option: momentum 0.9 "
-            "overshoots and swings, centered takes larger early steps, weight decay 0.5 pulls the path "
-            "towards the origin.",
-            "variants",
-            problem="elongated",
-            x0=(-2.0, 1.0),
-            steps=200,
-            lr=0.02,
-            xlim=(-2.5, 1.0),
-            ylim=(-1.2, 1.4),
-            size=(1200, 440),
-        ),
-        _plot(
             "hyperparameter-map",
             "A heat map with rho from 0 to 0.99 across and the learning rate from 0.001 to 1 up (log scale), "
             "coloured by the number of steps to come within 0.05 of the minimum of the post's quadratic; grey "
@@ -143,6 +138,70 @@ FIGURES: dict[str, FigureSpec] = {
             lrs=(1e-3, 1.0, 61),
             rhos=(0.0, 0.99, 45),
             size=(900, 560),
+        ),
+        _plot(
+            "cubic-stability",
+            "Three panels for RMSprop on x - x^3 from -1 with lr 0.01. Left: distance to the minimum on a log "
+            "scale; the 50-digit run comes within 1e-21 near step 100 and then climbs back to about 0.005, the "
+            "float64 run stops at step 95 where the gradient rounds to zero, the float32 run behaves like the exact "
+            "one. Middle: the gain lr times f'' over the root of v rises through 2 at step 107 in every arithmetic; "
+            "the exact and float32 runs then stay near 2 while float64's grows without bound. Right: the last steps "
+            "alternate about 0.005 either side of the minimum, except float64, which sits on it.",
+            "story.stability",
+            problem="cubic",
+            x0=(-1.0,),
+            steps=1000,
+            lr=0.01,
+            curvature=2 * 3**0.5,
+            tail=12,
+            size=(1350, 430),
+        ),
+        _plot(
+            "quadratic-stability",
+            "Three panels for RMSprop on the post's quadratic from (1, 0) with lr 0.01. Left: distance to (2, -1) "
+            "on a log scale; float32 lands exactly on the minimum at step 150, float64 and the 50-digit run pass "
+            "within about 1e-14 and then leave for a cycle about 0.007 away. Middle: the gain lr times 2 over the "
+            "root of v rises through 2. Right: the last steps of x alternate between 1.995 and 2.005.",
+            "story.stability",
+            problem="quadratic",
+            x0=(1.0, 0.0),
+            steps=1000,
+            lr=0.01,
+            curvature=2.0,
+            tail=12,
+            size=(1350, 430),
+        ),
+        _plot(
+            "schedules",
+            "Distance to the minimum of the post's quadratic on a log scale over 3000 steps. With a constant "
+            "learning rate the distance levels off near 0.007; with step, exponential, inverse square root and "
+            "cosine schedules it keeps falling as the learning rate decays.",
+            "story.schedules",
+            problem="quadratic",
+            x0=(1.0, 0.0),
+            steps=3000,
+            lr=0.01,
+            plans=(
+                {"kind": "step", "gamma": 0.5, "every": 300},
+                {"kind": "exponential", "gamma": 0.998},
+                {"kind": "inverse_sqrt", "every": 100},
+                {"kind": "cosine", "horizon": 3000},
+            ),
+            size=(900, 460),
+        ),
+        _plot(
+            "variant-effects",
+            "Three panels. Left: on the elongated bowl from (-2, 1), RMSprop with momentum 0.9 overshoots the "
+            "minimum and swings back, plain RMSprop does not. Middle: under a constant gradient, centered RMSprop's "
+            "step grows exponentially; with eps outside the root (PyTorch) it reaches about a million times the "
+            "learning rate, with eps inside (Keras) it stops near lr over the root of eps; plain RMSprop's step stays "
+            "at lr. Right: on the post's quadratic with weight decay 1 and a decaying learning rate, coupled decay "
+            "settles at (1.43, -0.57), decoupled decay at (1, -0.5).",
+            "story.variant_effects",
+            lr=0.02,
+            steps=200,
+            weight_decay=1.0,
+            size=(1350, 440),
         ),
     )
 }

@@ -21,6 +21,7 @@ class SweepResult(NamedTuple):
 
     final: np.ndarray  # (n, d) last point; NaN or inf where the run diverged
     steps_to_tol: np.ndarray  # (n,) first step within tol of the minimum, -1 if never
+    steps_to_stay: np.ndarray  # (n,) first step from which every later point stays within tol, -1 if none
     diverged_at: np.ndarray  # (n,) the step trace's DivergenceError would name, -1 if the run stayed finite
 
     @property
@@ -57,15 +58,17 @@ def sweep(
     Each hyperparameter is a scalar or a 1-D array of length ``n``; ``x0`` is
     one point ``(d,)`` shared by all, or ``(n, d)`` starting points.  With
     ``tol`` set, ``steps_to_tol`` records the first step within ``tol`` of the
-    problem's minimum (Euclidean distance).  Diverged runs are reported, not
+    problem's minimum (Euclidean distance) and ``steps_to_stay`` the step from
+    which the run stays within it (RMSprop with a constant ``lr`` passes through
+    a small ball long before it can stay in it).  Diverged runs are reported, not
     raised: a map of where RMSprop fails is the point of a sweep.  Both follow
     :func:`~rmsprop_docs.trace`'s rules (:mod:`rmsprop_docs.stepping`).
 
     Examples:
         >>> g = grid(lr=[0.1, 0.01], rho=[0.9, 0.99])
         >>> res = sweep("quadratic", (1.0, 0.0), 1000, tol=0.05, **g)
-        >>> res.final.shape, res.steps_to_tol.tolist()
-        ((4, 2), [10, 1, 112, 78])
+        >>> res.final.shape, res.steps_to_tol.tolist(), res.steps_to_stay.tolist()
+        ((4, 2), [10, 1, 112, 78], [-1, -1, 112, 78])
     """
     prob = problems.get(problem)
     steps = validation.steps(steps)
@@ -89,11 +92,16 @@ def sweep(
     track = tol is not None
     if track:
         tol = validation.positive("tol", tol)
-    first = np.where(stepping.within(x, prob.minimum, tol), 0, -1) if track else np.full(n, -1)
+    inside = stepping.within(x, prob.minimum, tol) if track else np.zeros(n, dtype=bool)
+    first = np.where(inside, 0, -1)
+    last_outside = np.where(inside, -1, 0)
     diverged_at = np.full(n, -1)
     for step in stepping.iterate(prob, x, opt, steps):
         if track:
-            first = np.where((first < 0) & stepping.within(step.x, prob.minimum, tol), step.t, first)
+            inside = stepping.within(step.x, prob.minimum, tol)
+            first = np.where((first < 0) & inside, step.t, first)
+            last_outside = np.where(inside, last_outside, step.t)
         diverged_at = np.where((diverged_at < 0) & ~stepping.finite(step.x), step.t, diverged_at)
         x = step.x
-    return SweepResult(x, first, diverged_at)
+    stay = np.where(inside, last_outside + 1, -1) if track else np.full(n, -1)
+    return SweepResult(x, first, stay, diverged_at)

@@ -44,7 +44,8 @@ class Trajectory:
     @property
     def distances(self) -> np.ndarray:
         """Euclidean distance of every point to the problem's minimum (exact for N-digit runs), as float64."""
-        return stepping.distance(self.points, self.problem.minimum_in(self.points))
+        with mpmath.workdps(self.digits or 15):  # the minimum and the differences at the run's precision
+            return stepping.distance(self.points, self.problem.minimum_in(self.points))
 
     @property
     def effective_lr(self) -> np.ndarray:
@@ -75,6 +76,20 @@ class Trajectory:
         tol = validation.positive("tol", tol)
         hits = np.flatnonzero(self.distances <= tol)
         return int(hits[0]) if hits.size else None
+
+    def steps_to_stay(self, tol: float) -> int | None:
+        r"""The first step from which every later point lies within ``tol`` of the minimum, or None.
+
+        Examples:
+            >>> path = trace("quadratic", x0=[1.0, 0.0])
+            >>> path.steps_to(0.005), path.steps_to_stay(0.005)  # the 2-cycle's points are 0.0071 away
+            (126, None)
+        """
+        tol = validation.positive("tol", tol)
+        outside = np.flatnonzero(self.distances > tol)
+        if not outside.size:
+            return 0
+        return int(outside[-1]) + 1 if outside[-1] + 1 < len(self.points) else None
 
 
 def trace(

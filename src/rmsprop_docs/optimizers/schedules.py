@@ -47,7 +47,7 @@ class Schedule:
 
     def __call__(self, t: int, exact: bool = False) -> object:
         """The rate for the step taken after ``t`` steps; with ``exact``, an N-digit ``mpf``."""
-        num = (lambda v: mpmath.mpf(repr(float(v)))) if exact else float
+        num = (lambda v: mpmath.mpf(float(v))) if exact else float
         lr = num(self.lr)
         if self.kind == "constant":
             return lr

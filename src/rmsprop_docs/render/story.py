@@ -1,0 +1,129 @@
+"""Figures that explain mechanisms: each draws the run that backs a claim on a page.
+
+* ``stability``: distance to the minimum in float32, float64 and N-digit
+  arithmetic, the gain ``lr * h / sqrt(v)`` that decides whether the minimum
+  is stable for RMSprop's normalised step, and the 2-cycle it ends in.
+* ``schedules``: a constant learning rate against decaying schedules.
+* ``variant_effects``: momentum, centered under a steady gradient, and where
+  coupled and decoupled weight decay settle.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import matplotlib
+import numpy as np
+
+from rmsprop_docs import arithmetic, problems
+from rmsprop_docs.optimizers import rmsprop, schedule
+from rmsprop_docs.render import styles
+from rmsprop_docs.render.plots import COLOURS, _contours, _figure, _save
+from rmsprop_docs.trajectory import trace
+
+RUNS = (("float32", {"dtype": "float32"}), ("float64", {}), ("50 digits", {"digits": 50}))
+
+
+def _floats(values) -> np.ndarray:
+    return arithmetic.as_floats(np.asarray(values))
+
+
+def stability(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, curvature: float, tail: int, size) -> None:
+    """Three arithmetics of one run: how close each gets, the gain that makes the minimum unstable, the cycle."""
+    prob = problems.get(problem)
+    paths = {name: trace(problem, x0, rmsprop(lr=lr), steps, **options) for name, options in RUNS}
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        figure, (near, gain, cycle) = _figure(*size, ncols=3)
+        for (name, path), colour in zip(paths.items(), COLOURS, strict=False):
+            distance = path.distances
+            near.semilogy(np.where(distance == 0, np.nan, distance), color=colour, lw=1.1, label=name)
+            landed = np.flatnonzero(distance == 0)
+            if landed.size:
+                near.plot(landed[0] - 1, distance[landed[0] - 1], "v", color=colour, ms=6)
+                near.annotate(
+                    f"{name}: gradient rounds to 0\nat step {landed[0]}; it stays",
+                    (landed[0] - 1, distance[landed[0] - 1]),
+                    xytext=(6, -4),
+                    textcoords="offset points",
+                    fontsize=6.5,
+                    color=colour,
+                )
+            v = _floats(path.accumulators[:, 0])
+            gain.semilogy(np.arange(1, steps + 1), lr * curvature / np.sqrt(v), color=colour, lw=1.0, label=name)
+            offsets = _floats(path.points[-tail:, 0]) - prob.minimum[0]
+            cycle.plot(np.arange(steps + 1 - tail, steps + 1), offsets, "o-", color=colour, ms=2.5, lw=0.7, label=name)
+        near.set_title("Distance to the minimum")
+        near.set_xlabel("step")
+        near.legend(fontsize=7)
+        gain.axhline(2, color=styles.MUTED, ls="--", lw=0.8)
+        gain.set_title("Gain η·h/√v (unstable above 2)")
+        gain.set_xlabel("step")
+        gain.set_ylim(1e-2, 1e6)
+        gain.legend(fontsize=7)
+        cycle.axhline(0, color=styles.MUTED, lw=0.6)
+        cycle.set_title(f"Last {tail} steps: x − x*")
+        cycle.set_xlabel("step")
+        cycle.legend(fontsize=7, loc="upper right")
+        _save(figure, out)
+
+
+def schedules(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, plans, size) -> None:
+    """Distance to the minimum with a constant lr and with each decaying schedule (float64)."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        figure, (ax,) = _figure(*size)
+        runs = {"constant": lr, **{p["kind"]: schedule(lr=lr, **p) for p in plans}}
+        for (name, rate), colour in zip(runs.items(), COLOURS, strict=False):
+            distance = trace(problem, x0, rmsprop(lr=rate), steps).distances
+            ax.semilogy(np.where(distance == 0, np.nan, distance), color=colour, lw=1.0, label=name)
+        ax.set_title(f"Distance to the minimum, lr starting at {lr:g}")
+        ax.set_xlabel("step")
+        ax.legend(fontsize=7)
+        _save(figure, out)
+
+
+def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: float, size) -> None:
+    """Momentum's overshoot, centered's growing step under a steady gradient, weight decay's two resting points."""
+    elongated, quadratic = problems.get("elongated"), problems.get("quadratic")
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        figure, (mom, cen, wd) = _figure(*size, ncols=3)
+        _contours(mom, elongated, (-2.5, 1.0), (-1.2, 1.4))
+        for (name, options), colour in zip((("plain", {}), ("momentum 0.9", {"momentum": 0.9})), COLOURS, strict=False):
+            pts = trace("elongated", (-2.0, 1.0), rmsprop(lr=lr, **options), steps).points
+            mom.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.1, label=name)
+        mom.set_title("Momentum 0.9")
+        mom.legend(loc="lower right", fontsize=6.5)
+
+        # A steady gradient g = 1: the centered variance v - mean^2 shrinks like rho^t.
+        for (convention, label), colour in zip(
+            (("pytorch", "centered, eps outside (PyTorch)"), ("keras", "centered, eps inside (Keras)")),
+            COLOURS[1:],
+            strict=False,
+        ):
+            opt = rmsprop(lr=lr, centered=True, convention=convention)
+            x, state, sizes = np.zeros(1), opt.init(np.zeros(1)), []
+            for _ in range(400):
+                delta, state = opt.update(np.ones(1), state, x)
+                sizes.append(abs(delta[0]))
+            cen.semilogy(np.arange(1, 401), sizes, color=colour, lw=1.1, label=label)
+        cen.axhline(lr, color=COLOURS[0], lw=1.0, label="plain: η")
+        cen.set_title("Centered: steps under g = 1")
+        cen.set_ylim(5e-3, 1e7)
+        cen.set_xlabel("step")
+        cen.legend(fontsize=6, loc="upper left")
+
+        _contours(wd, quadratic, (0.0, 3.0), (-2.0, 1.0))
+        decaying = schedule("inverse_sqrt", lr, every=100)
+        for (name, convention), colour in zip(
+            (("coupled (L2, PyTorch)", "pytorch"), ("decoupled (Keras)", "keras")), COLOURS[1:], strict=False
+        ):
+            path = trace(
+                "quadratic", (1.0, 0.0), rmsprop(lr=decaying, weight_decay=weight_decay, convention=convention), 20000
+            )
+            wd.plot(path.points[:, 0], path.points[:, 1], "-", color=colour, lw=1.1, label=name)
+            wd.plot(*path.final, "o", color=colour, ms=4)
+        wd.set_title(f"Weight decay {weight_decay:g}: resting points")
+        wd.legend(loc="lower left", fontsize=6)
+        _save(figure, out)
+
+
+PLOTS = {"stability": stability, "schedules": schedules, "variant_effects": variant_effects}
