@@ -160,14 +160,15 @@ FIGURES: dict[str, FigureSpec] = {
             "quadratic-stability",
             "Three panels for RMSprop on the post's quadratic from (1, 0) with lr 0.01. Left: distance to (2, -1) "
             "on a log scale; float32 lands exactly on the minimum at step 150, float64 and the 50-digit run pass "
-            "within about 1e-14 and then leave for a cycle about 0.007 away. Middle: the gain lr times 2 over the "
-            "root of v rises through 2. Right: the last steps of x alternate between 1.995 and 2.005.",
+            "very close and then leave for a cycle about 0.007 away. Middle: the gain for the steep direction, lr "
+            "times 6 over the root of v, rises through 2 and the cycles hold it near 2. Right: the last steps of "
+            "x alternate between 1.995 and 2.005.",
             "story.stability",
             problem="quadratic",
             x0=(1.0, 0.0),
             steps=1000,
             lr=0.01,
-            curvature=2.0,
+            curvature=6.0,
             tail=12,
             size=(1350, 430),
         ),
