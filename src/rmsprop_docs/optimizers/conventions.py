@@ -17,9 +17,24 @@ a new record, not a new branch.
 | tf1 | 1 | inside the root | inside | none | keras |
 
 The rounding order names how a framework's kernels associate the same
-operations (``(1 - rho) * g * g`` or ``(1 - rho) * (g * g)``; torch's ``lerp``
-for the centered mean), so that the emulation agrees to the last bit even on
-problems that amplify rounding, such as Rosenbrock.
+operations, so that the emulation agrees to the last bit even on problems that
+amplify rounding, such as Rosenbrock:
+
+* ``torch``: ``rho * v + (1 - rho) * g * g``; the centered mean with torch's
+  ``lerp``; without momentum ``x -= lr * (g / den)``.
+* ``keras``: ``rho * v + (1 - rho) * (g * g)``; the step ``(lr * g) / den``.
+* ``keras-rsqrt``: as ``keras``, but the step is ``lr * g * rsqrt(den)``
+  (tf_keras, Keras 2).
+* ``tf``: TensorFlow's C++ training kernels (``ApplyRMSProp``):
+  ``v += (g * g - v) * (1 - rho)``, ``mg += (g - mg) * (1 - rho)`` and
+  ``mom = mom * momentum + (g * lr) / den``.
+* ``optax``: ``(1 - decay) * g**2 + decay * v``; the step
+  ``lr * ((1 / den) * g)`` (``scale_by_rms``, then ``scale_by_learning_rate``).
+* ``paddle``: ``rho * v + (1 - rho) * g * g``; the step ``(lr * g) / den``.
+
+The other records are the exact arithmetic of one framework's class (see
+:mod:`rmsprop_docs.optimizers.frameworks`, which picks them from the keyword
+arguments); :data:`CONVENTIONS` holds the three forms the site compares.
 """
 
 from __future__ import annotations
@@ -28,7 +43,7 @@ from dataclasses import dataclass
 
 EPS_PLACES = ("outside", "inside")
 WEIGHT_DECAYS = ("l2", "decoupled", "none")
-ORDERS = ("torch", "keras")
+ORDERS = ("torch", "keras", "keras-rsqrt", "tf", "optax", "paddle")
 
 
 @dataclass(frozen=True)
@@ -37,11 +52,13 @@ class Convention:
 
     name: str
     eps: str  # "outside": sqrt(v) + eps; "inside": sqrt(v + eps)
-    v0: float  # where the accumulator starts: 0, or 1 in TF1
+    v0: float  # where the accumulator starts: 0, or 1 in TF1 (Optax: initial_scale)
     lr_in_buffer: bool  # momentum buffer accumulates lr * g / den (True) or g / den, times lr afterwards
     weight_decay: str  # "l2": g += wd x; "decoupled": x -= lr wd x before the step; "none"
     order: str  # rounding order of the kernels, one of ORDERS
     float32_hyperparameters: tuple[str, ...] = ()  # held in float32 by the framework, then widened
+    nesterov: bool = False  # Optax: the step is inc + momentum * buffer, not the buffer
+    bias_correction: bool = False  # Optax: v / (1 - rho**t) (and mu / (1 - rho**t) when centered)
 
     def __post_init__(self):
         if self.eps not in EPS_PLACES or self.weight_decay not in WEIGHT_DECAYS or self.order not in ORDERS:
@@ -53,3 +70,23 @@ KERAS = Convention("keras", eps="inside", v0=0.0, lr_in_buffer=True, weight_deca
 TF1 = Convention("tf1", eps="inside", v0=1.0, lr_in_buffer=True, weight_decay="none", order="keras")
 
 CONVENTIONS: dict[str, Convention] = {c.name: c for c in (PYTORCH, KERAS, TF1)}
+
+# The exact arithmetic of single frameworks, chosen by rmsprop_docs.optimizers.frameworks.
+TF_KERNEL = Convention("tf-kernel", eps="inside", v0=1.0, lr_in_buffer=True, weight_decay="none", order="tf")
+"""``tf.raw_ops.ApplyRMSProp`` / ``ApplyCenteredRMSProp`` as ``tf.compat.v1.train.RMSPropOptimizer`` uses them."""
+TF_KERNEL_FROM_ZERO = Convention(
+    "tf-kernel-from-zero", eps="inside", v0=0.0, lr_in_buffer=True, weight_decay="none", order="tf"
+)
+"""The same kernels on an accumulator that starts at 0: tf-keras' legacy RMSprop with momentum."""
+KERAS_LEGACY = Convention("keras-legacy", eps="outside", v0=0.0, lr_in_buffer=False, weight_decay="none", order="keras")
+"""tf-keras' legacy (OptimizerV2) RMSprop without momentum: Python ops, eps outside the root."""
+TF_KERAS = Convention(
+    "tf-keras", eps="inside", v0=0.0, lr_in_buffer=True, weight_decay="decoupled", order="keras-rsqrt"
+)
+"""``tf_keras.optimizers.RMSprop`` (Keras 2): Keras 3's arithmetic, multiplying by a reciprocal root."""
+OPTAX = Convention("optax", eps="inside", v0=0.0, lr_in_buffer=True, weight_decay="none", order="optax")
+"""``optax.rmsprop`` with its defaults; its options replace eps, v0, nesterov and bias_correction."""
+MLX = Convention("mlx", eps="outside", v0=0.0, lr_in_buffer=False, weight_decay="none", order="keras")
+"""``mlx.optimizers.RMSprop``: ``x - lr * g / (sqrt(v) + eps)``, no momentum, centered or weight decay."""
+PADDLE = Convention("paddle", eps="inside", v0=0.0, lr_in_buffer=True, weight_decay="l2", order="paddle")
+"""``paddle.optimizer.RMSProp``: the momentum buffer is always used (momentum 0 makes it the increment)."""

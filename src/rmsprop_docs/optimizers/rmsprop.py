@@ -40,25 +40,47 @@ def _widen(value: object, name: str, convention: Convention) -> object:
     return float(np.float32(value))
 
 
-def _leaky_mean_of_squares(nu, g, rho, order: str):
-    if order == "torch":  # square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-        return rho * nu + (1 - rho) * g * g
-    return rho * nu + (1 - rho) * (g * g)
+def _leaky_mean_of_squares(nu, g, rho, one_minus_rho, order: str):
+    if order in ("torch", "paddle"):  # square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+        return rho * nu + one_minus_rho * g * g
+    if order == "tf":  # ms += (grad.square() - ms) * (1 - rho)
+        return nu + (g * g - nu) * one_minus_rho
+    if order == "optax":  # (1 - decay) * g**2 + decay * nu
+        return one_minus_rho * (g * g) + rho * nu
+    return rho * nu + one_minus_rho * (g * g)
 
 
-def _leaky_mean(mu, g, rho, order: str):
+def _leaky_mean(mu, g, rho, one_minus_rho, order: str):
     if order == "torch":  # grad_avg.lerp_(grad, 1 - alpha): two formulas, split at weight 0.5
-        weight = 1 - rho
+        weight = one_minus_rho
         if np.ndim(weight) == 0:
             return mu + weight * (g - mu) if weight < 0.5 else g - (g - mu) * (1 - weight)
         return np.where(weight < 0.5, mu + weight * (g - mu), g - (g - mu) * (1 - weight))
-    return rho * mu + (1 - rho) * g
+    if order == "tf":  # mg += (grad - mg) * (1 - rho)
+        return mu + (g - mu) * one_minus_rho
+    if order == "optax":
+        return one_minus_rho * g + rho * mu
+    return rho * mu + one_minus_rho * g
 
 
 def _root(second_moment, eps, place: str):
     if place == "outside":
         return arithmetic.sqrt(second_moment) + eps
     return arithmetic.sqrt(second_moment + eps)
+
+
+def _increment(lr, g, den, order: str):
+    """The step before momentum, ``lr g / den``, associated as the framework's kernel does."""
+    if order == "optax":  # scaling = 1 / den (rsqrt); updates = scaling * g; then -lr * updates
+        return lr * ((1 / den) * g)
+    if order == "keras-rsqrt":  # lr * gradient * tf.math.rsqrt(denominator)
+        return lr * g * (1 / den)
+    return lr * g / den
+
+
+def _bias_corrected(moment, rho, count: int):
+    """Optax's ``bias_correction``: ``moment / (1 - rho**t)`` after ``t`` steps."""
+    return moment / (1 - rho**count)
 
 
 def rmsprop(
@@ -124,6 +146,9 @@ def rmsprop(
     held = {name: _widen(value, name, convention) for name, value in dict(lr=lr, rho=rho, eps=eps).items()}
     held.update(momentum=_widen(momentum, "momentum", convention))
     held.update(weight_decay=_widen(weight_decay, "weight_decay", convention))
+    # 1 - rho in the framework's arithmetic: from the held rho, unless the framework rounds 1 - rho itself
+    held.update(one_minus_rho=_widen(1 - rho, "one_minus_rho", convention))
+    own_one_minus_rho = "one_minus_rho" in convention.float32_hyperparameters
 
     def init(x: np.ndarray) -> RMSpropState:
         zeros = np.zeros_like(x)
@@ -135,21 +160,30 @@ def rmsprop(
             return arithmetic.hyperparameter(held[name], x)
 
         lr_t = learning_rate(held["lr"], state.count, x)
+        rho_h = h("rho")
+        one_minus_rho = h("one_minus_rho") if own_one_minus_rho else 1 - rho_h
         if uses_weight_decay and convention.weight_decay == "l2":
             g = g + h("weight_decay") * x
-        nu = _leaky_mean_of_squares(state.nu, g, h("rho"), convention.order)
-        mu = _leaky_mean(state.mu, g, h("rho"), convention.order) if centered else state.mu
-        den = _root(nu - mu * mu if centered else nu, h("eps"), convention.eps)
+        nu = _leaky_mean_of_squares(state.nu, g, rho_h, one_minus_rho, convention.order)
+        mu = _leaky_mean(state.mu, g, rho_h, one_minus_rho, convention.order) if centered else state.mu
+        if convention.bias_correction:
+            nu_hat, mu_hat = _bias_corrected(nu, rho_h, state.count + 1), _bias_corrected(mu, rho_h, state.count + 1)
+        else:
+            nu_hat, mu_hat = nu, mu
+        den = _root(nu_hat - mu_hat * mu_hat if centered else nu_hat, h("eps"), convention.eps)
         if convention.lr_in_buffer:
-            scaled = lr_t * g / den
+            scaled = _increment(lr_t, g, den, convention.order)
             buffer = h("momentum") * state.momentum_buffer + scaled if uses_momentum else state.momentum_buffer
-            delta = -(buffer if uses_momentum else scaled)
+            if uses_momentum and convention.nesterov:
+                delta = -(scaled + h("momentum") * buffer)
+            else:
+                delta = -(buffer if uses_momentum else scaled)
         elif uses_momentum:
             buffer = h("momentum") * state.momentum_buffer + g / den
             delta = -lr_t * buffer
         else:
             buffer = state.momentum_buffer
-            delta = -lr_t * (g / den)
+            delta = -lr_t * (g / den) if convention.order == "torch" else -(lr_t * g / den)
         if uses_weight_decay and convention.weight_decay == "decoupled":
             delta = delta - x * h("weight_decay") * lr_t
         return delta, RMSpropState(nu, mu, buffer, state.count + 1)
