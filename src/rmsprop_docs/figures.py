@@ -103,7 +103,7 @@ FIGURES: dict[str, FigureSpec] = {
             "adagrad-vs-rmsprop",
             "Two panels on a log scale. Left: Adagrad's accumulator keeps growing while RMSprop's rises and "
             "then falls as the gradients shrink. Right: Adagrad's effective learning rate only decreases; "
-            "RMSprop's recovers.",
+            "RMSprop's rises as the gradients shrink near the minimum.",
             "accumulators",
             problem="quadratic",
             x0=(1.0, 0.0),

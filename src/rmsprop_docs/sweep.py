@@ -105,3 +105,40 @@ def sweep(
         x = step.x
     stay = np.where(inside, last_outside + 1, -1) if track else np.full(n, -1)
     return SweepResult(x, first, stay, diverged_at)
+
+
+class Best(NamedTuple):
+    """The learning rate that did best on one problem, and how well."""
+
+    lr: float | None  # None if no learning rate on the grid got there
+    steps: int | None  # steps it took
+
+
+def best_learning_rate(
+    problem: str | problems.Problem,
+    x0: object,
+    steps: int,
+    lrs: object,
+    *,
+    tol: float,
+    stay: bool = True,
+    optimizer: Callable[..., Optimizer] = rmsprop,
+    **hyperparameters: object,
+) -> Best:
+    """The learning rate from ``lrs`` that gets within ``tol`` of the minimum soonest, and when.
+
+    With ``stay`` (the default) a run counts from the step it stays within ``tol``; otherwise from the first
+    step it comes within it.  Ties go to the smaller learning rate.  This is how the pages compare
+    optimizers fairly: each at its own best learning rate.
+
+    Examples:
+        >>> best_learning_rate("quadratic", (1.0, 0.0), 1000, [0.001, 0.01, 0.1], tol=0.05)
+        Best(lr=0.01, steps=112)
+    """
+    lrs = np.asarray(lrs, dtype=np.float64)
+    result = sweep(problem, x0, steps, optimizer=optimizer, tol=tol, lr=lrs, **hyperparameters)
+    when = result.steps_to_stay if stay else result.steps_to_tol
+    if not np.any(when >= 0):
+        return Best(None, None)
+    i = int(np.argmin(np.where(when >= 0, when, np.iinfo(np.int64).max)))
+    return Best(float(lrs[i]), int(when[i]))

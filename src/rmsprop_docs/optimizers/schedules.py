@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass
 
 import mpmath
+import numpy as np
 
 from rmsprop_docs import validation
 
@@ -47,7 +48,7 @@ class Schedule:
 
     def __call__(self, t: int, exact: bool = False) -> object:
         """The rate for the step taken after ``t`` steps; with ``exact``, an N-digit ``mpf``."""
-        num = (lambda v: mpmath.mpf(float(v))) if exact else float
+        num = (lambda v: mpmath.mpf(float(v))) if exact else (lambda v: v)
         lr = num(self.lr)
         if self.kind == "constant":
             return lr
@@ -56,9 +57,9 @@ class Schedule:
         if self.kind == "exponential":
             return lr * num(self.gamma) ** t
         if self.kind == "inverse_sqrt":
-            root = mpmath.sqrt if exact else math.sqrt
+            root = mpmath.sqrt if exact else np.sqrt
             return lr / root(1 + num(t) / self.every)
-        cos, pi = (mpmath.cos, mpmath.pi) if exact else (math.cos, math.pi)
+        cos, pi = (mpmath.cos, mpmath.pi) if exact else (np.cos, math.pi)
         fraction = num(min(t, self.horizon)) / self.horizon
         return num(self.lr_min) + (lr - num(self.lr_min)) * (1 + cos(pi * fraction)) / 2
 
@@ -87,7 +88,7 @@ def schedule(
     every = validation.whole("every", every, 1)
     horizon = validation.whole("horizon", horizon, 1)
     lr_min = validation.non_negative("lr_min", lr_min)
-    if lr_min > lr:
+    if np.any(lr_min > np.asarray(lr)):  # lr may be a sweep's column of rates
         raise ValueError(f"lr_min must be in [0, lr] = [0, {lr!r}], got {lr_min!r}")
     return Schedule(kind, lr, gamma, every, horizon, lr_min)
 
