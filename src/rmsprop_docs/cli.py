@@ -13,8 +13,9 @@ import sys
 from collections.abc import Sequence
 
 from rmsprop_docs import arithmetic, problems, validation
-from rmsprop_docs.optimizers import CONVENTIONS, schedules
-from rmsprop_docs.trajectory import Trajectory, trace_from
+from rmsprop_docs.optimizers import CONVENTIONS, Optimizer, frameworks, schedules
+from rmsprop_docs.optimizers.baselines import TORCH_OPTIMIZERS
+from rmsprop_docs.trajectory import Trajectory, trace, trace_from
 
 PROG = "rmsprop-docs"
 FORMATS = ("json", "csv")
@@ -66,18 +67,31 @@ def _coordinates(text: str) -> list[float]:
         raise argparse.ArgumentTypeError(f"x0 must be comma-separated numbers such as -1.5,2, got {text!r}") from None
 
 
+# RMSprop's own options, with their defaults; None on the parsed line means "not given".
+RMSPROP_DEFAULTS = {
+    "lr": 0.01,
+    "rho": 0.9,
+    "eps": 1e-8,
+    "momentum": 0.0,
+    "centered": False,
+    "weight_decay": 0.0,
+    "convention": "pytorch",
+    "schedule": None,
+}
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """The options that choose a problem, a start and RMSprop's hyperparameters."""
+    """The options that choose a problem, a start and RMSprop's hyperparameters (or a framework's call)."""
     parser.add_argument("problem", help="a problem name (see 'rmsprop-docs problems')")
     parser.add_argument("--x0", type=_coordinates, required=True, metavar="X[,Y]", help="starting point")
     parser.add_argument("--steps", type=_whole("steps"), default=1000, help="number of steps (default 1000)")
-    parser.add_argument("--lr", type=_real("lr"), default=0.01, help="learning rate (default 0.01)")
-    parser.add_argument("--rho", type=_real("rho"), default=0.9, help="decay of the accumulator (default 0.9)")
-    parser.add_argument("--eps", type=_real("eps"), default=1e-8, help="epsilon (default 1e-8)")
-    parser.add_argument("--momentum", type=_real("momentum"), default=0.0, help="momentum (default 0)")
-    parser.add_argument("--centered", action="store_true", help="divide by the centered second moment")
-    parser.add_argument("--weight-decay", type=_real("weight_decay"), default=0.0, help="weight decay (default 0)")
-    parser.add_argument("--convention", default="pytorch", help=f"one of {', '.join(CONVENTIONS)} (default pytorch)")
+    parser.add_argument("--lr", type=_real("lr"), default=None, help="learning rate (default 0.01)")
+    parser.add_argument("--rho", type=_real("rho"), default=None, help="decay of the accumulator (default 0.9)")
+    parser.add_argument("--eps", type=_real("eps"), default=None, help="epsilon (default 1e-8)")
+    parser.add_argument("--momentum", type=_real("momentum"), default=None, help="momentum (default 0)")
+    parser.add_argument("--centered", action="store_true", default=None, help="divide by the centered second moment")
+    parser.add_argument("--weight-decay", type=_real("weight_decay"), default=None, help="weight decay (default 0)")
+    parser.add_argument("--convention", default=None, help=f"one of {', '.join(CONVENTIONS)} (default pytorch)")
     parser.add_argument("--dtype", default="float64", help="float64 or float32 (default float64)")
     parser.add_argument(
         "--schedule",
@@ -89,13 +103,116 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--digits", type=_whole("digits"), default=None, help="run in N-digit decimal arithmetic (mpmath) instead"
     )
+    parser.add_argument(
+        "--framework",
+        default=None,
+        help="run a framework's RMSprop exactly, with its own keyword arguments (--set): "
+        + ", ".join(frameworks.FRAMEWORKS),
+    )
+    add_set_option(parser)
+    parser.add_argument(
+        "--hyperparameters-as",
+        default="python",
+        help="python (default: Python floats, held in float32 where the framework does so) or float64 (tensors)",
+    )
+    parser.add_argument("--backend", default=None, help="keras only: tensorflow (default), torch or jax")
+    parser.add_argument(
+        "--optimizer",
+        default=None,
+        help=f"with --framework pytorch: one of {', '.join(TORCH_OPTIMIZERS)} (default rmsprop)",
+    )
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        type=_setting,
+        metavar="KEY=VALUE",
+        help="a keyword argument in the framework's own spelling: a number, true/false, none, or a comma list",
+    )
+
+
+def _value(text: str) -> object:
+    """A --set value: true/false, none, a number, or a comma list of numbers (a tuple, as torch's betas)."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    if "," in text:
+        return tuple(float(part) for part in text.split(","))
+    return float(text)
+
+
+def _setting(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"--set takes KEY=VALUE, got {text!r}")
+    try:
+        return key.strip(), _value(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--set {key.strip()} must be a number, true, false, none or a comma list, got {value!r}"
+        ) from None
+
+
+def _settings(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    kwargs: dict[str, object] = {}
+    for key, value in pairs:
+        if key in kwargs:
+            raise ValueError(f"--set {key} is given twice")
+        kwargs[key] = value
+    return kwargs
+
+
+def _torch_optimizer(name: str, kwargs: dict[str, object]) -> Optimizer:
+    """One of torch.optim's classes by lower-case name, with torch's keyword arguments."""
+    import inspect
+
+    name = validation.choice("optimizer", name, tuple(TORCH_OPTIMIZERS))
+    build = TORCH_OPTIMIZERS[name]
+    keys = tuple(inspect.signature(build).parameters)
+    for key in kwargs:
+        if key not in keys:
+            raise ValueError(f"pytorch {name} has no keyword argument {key!r}; it accepts {', '.join(keys)}")
+    return build(**kwargs)
+
+
+def framework_optimizer(args: argparse.Namespace) -> Optimizer:
+    """The optimizer a --framework line names, from its --set keyword arguments (raising ValueError)."""
+    given = [f"--{name.replace('_', '-')}" for name in RMSPROP_DEFAULTS if getattr(args, name) is not None]
+    if given:
+        raise ValueError(
+            "--framework takes the framework's own keyword arguments: "
+            f"use --set KEY=VALUE instead of {', '.join(given)}"
+        )
+    kwargs = _settings(args.set)
+    as_ = validation.choice("hyperparameters_as", args.hyperparameters_as, frameworks.HYPERPARAMETERS_AS)
+    if args.optimizer not in (None, "rmsprop"):
+        if args.framework != "pytorch":
+            raise ValueError(f"--optimizer applies to --framework pytorch, not {args.framework}")
+        if args.backend is not None:
+            raise ValueError("--backend applies to --framework keras")
+        return _torch_optimizer(args.optimizer, kwargs)
+    return frameworks.optimizer(args.framework, hyperparameters_as=as_, backend=args.backend, **kwargs)
 
 
 def run_from_args(args: argparse.Namespace) -> Trajectory:
     """Validate the run options (raising ValueError) and trace the run."""
-    options = vars(args)
-    if args.schedule is not None:
-        options = {**options, "schedule": schedules.parse(args.schedule, validation.positive("lr", args.lr))}
+    if args.framework is not None:
+        optimizer = framework_optimizer(args)
+        return trace(args.problem, args.x0, optimizer, args.steps, args.dtype, digits=args.digits)
+    for option in ("set", "optimizer", "backend"):
+        if getattr(args, option):
+            raise ValueError(f"--{option} needs --framework")
+    if args.hyperparameters_as != "python":
+        raise ValueError("--hyperparameters-as needs --framework")
+    given = {name: value for name, value in vars(args).items() if value is not None}
+    options = {**vars(args), **RMSPROP_DEFAULTS, **given}
+    if options["schedule"] is not None:
+        options["schedule"] = schedules.parse(options["schedule"], validation.positive("lr", options["lr"]))
     return trace_from(options)
 
 

@@ -455,7 +455,7 @@ def from_resolved(resolved: Resolved) -> Optimizer:
         "hyperparameters_as": resolved.hyperparameters_as,
         **({"backend": resolved.backend} if resolved.backend else {}),
         "convention": resolved.convention.name,
-        "float32": list(resolved.convention.float32_hyperparameters),
+        "float32": list(float32_keys(resolved)),
     }
     return opt._replace(hyperparameters=hyper)
 
