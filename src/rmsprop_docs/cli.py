@@ -252,6 +252,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(trace_cmd)
     trace_cmd.add_argument("--format", default="json", help="json or csv (default json)")
 
+    port_cmd = commands.add_parser(
+        "port", help="the keyword arguments that reproduce one framework's RMSprop in another", allow_abbrev=False
+    )
+    port_cmd.add_argument("--from", dest="source", required=True, help=", ".join(frameworks.FRAMEWORKS))
+    port_cmd.add_argument("--to", dest="target", required=True, help=", ".join(frameworks.FRAMEWORKS))
+    add_set_option(port_cmd)
+    port_cmd.add_argument(
+        "--hyperparameters-as", default="python", help="how the source's values are passed: python or float64"
+    )
+
     animate_cmd = commands.add_parser("animate", help="render a run as a GIF (and a still PNG)", allow_abbrev=False)
     add_run_options(animate_cmd)
     animate_cmd.add_argument("--frames", type=_whole("frames"), default=200, help="frames to show (default 200)")
@@ -338,6 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "trace":
             fmt = validation.choice("format", args.format, FORMATS)
             print(format_trajectory(run_from_args(args), fmt, args.dtype))
+        elif args.command == "port":
+            from rmsprop_docs import port
+
+            validation.choice("framework", args.target, tuple(frameworks.FRAMEWORKS))
+            result = port.port(args.source, args.target, _settings(args.set), args.hyperparameters_as)
+            print(port.format_port(result))
         elif args.command == "animate":
             animate_from_args(args)
     except (UsageError, ValueError, OSError) as error:

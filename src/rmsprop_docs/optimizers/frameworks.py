@@ -292,7 +292,7 @@ TF_COMPAT_V1 = Framework(
 OPTAX = Framework(
     name="optax",
     emulates="optax.rmsprop",
-    version="",
+    version="optax 0.2.8",
     options=_options(
         ("learning_rate", REQUIRED, "lr"),
         ("decay", 0.9, "rho"),
@@ -311,13 +311,15 @@ OPTAX = Framework(
         "momentum (default None: none) traces the lr-scaled update, so lr is inside the buffer",
         "nesterov steps by inc + momentum * buffer; bias_correction divides v by 1 - decay**t (Adam's)",
         "no weight decay: chain optax.add_decayed_weights",
+        "Python floats act in float64 under jax x64; without x64 everything is float32",
+        "emulated op by op; under jax.jit XLA fuses the update and rounds differently",
     ),
 )
 
 MLX = Framework(
     name="mlx",
     emulates="mlx.optimizers.RMSprop",
-    version="",
+    version="mlx 0.32.4",
     options=_options(("learning_rate", REQUIRED, "lr"), ("alpha", 0.99, "rho"), ("eps", 1e-8, "eps")),
     choose=_fixed(conventions.MLX),
     float32=("learning_rate",),
