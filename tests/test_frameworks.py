@@ -77,3 +77,189 @@ def test_rounding_is_amplified_on_chaotic_starts():
     a = trace("rosenbrock", x0, rmsprop(centered=True), steps=COMPARED_STEPS).points
     b = trace("rosenbrock", np.nextafter(x0, 10), rmsprop(centered=True), steps=COMPARED_STEPS).points
     assert np.abs(a - b).max() > TOLERANCE
+
+
+# --- Every framework's RMSprop against its own recorded runs -------------------------------------------------------
+#
+# tests/fixtures/frameworks/<name>.json holds 100-step runs recorded from the real class (scripts/fixtures/), called
+# with the framework's own keyword arguments, as Python floats ("python") or float64 tensors ("float64").  The
+# emulation must follow every step within CONTRACT_TOLERANCE; in fact it agrees to ~1e-12 or to the bit.
+
+from rmsprop_docs.optimizers import frameworks  # noqa: E402
+
+FRAMEWORK_DIR = FIXTURES / "frameworks"
+RECORDINGS = {
+    name: json.loads((FRAMEWORK_DIR / f"{name}.json").read_text())
+    for name in frameworks.FRAMEWORKS
+    if (FRAMEWORK_DIR / f"{name}.json").exists()
+}
+RECORDED_CASES = [(name, case) for name, doc in RECORDINGS.items() for case in doc["cases"]]
+CONTRACT_TOLERANCE = 5e-9
+SITE_STARTS = {"cubic": [-1.0], "quadratic": [1.0, 0.0], "rosenbrock": [-1.0, 1.0]}
+
+
+def recorded_id(item):
+    name, case = item
+    options = ",".join(f"{k}={v}" for k, v in case["kwargs"].items()) or "defaults"
+    backend = f"[{case['backend']}]" if "backend" in case else ""
+    return f"{name}{backend}-{case['problem']}-{options}-{case['hyperparameters_as']}"
+
+
+def emulated_points(name, case, **changes):
+    settings = {"hyperparameters_as": case["hyperparameters_as"], "backend": case.get("backend"), **changes}
+    opt = frameworks.optimizer(name, **settings, **case["kwargs"])
+    return trace(case["problem"], case["x0"], opt, steps=len(case["points"]) - 1).points
+
+
+def test_every_framework_has_a_recording_and_every_recording_a_framework():
+    files = {p.stem for p in FRAMEWORK_DIR.glob("*.json") if p.stem != "snippets"}
+    assert files == set(frameworks.FRAMEWORKS)
+    assert set(RECORDINGS) == set(frameworks.FRAMEWORKS)
+
+
+@pytest.mark.parametrize("name", list(frameworks.FRAMEWORKS))
+def test_record_names_the_recorded_class_version_and_defaults(name):
+    record, doc = frameworks.FRAMEWORKS[name], RECORDINGS[name]
+    assert doc["framework"] == name and doc["class"] == record.emulates
+    package, version = record.version.split()
+    assert doc["versions"][package] == version or doc["versions"][package].startswith(version + "+")
+    # The record's keywords are the class's own, with the class's defaults; the rest are named as not emulated.
+    recorded = doc["defaults"]
+    for key, default in record.defaults.items():
+        assert recorded[key] == default, key
+    assert set(record.defaults) <= set(recorded) <= set(record.defaults) | set(record.not_emulated)
+    assert doc["steps"] == 100
+
+
+def test_keras_backends_are_the_recorded_ones():
+    record, doc = frameworks.KERAS, RECORDINGS["keras"]
+    assert [b.name for b in record.backends] == ["tensorflow", "torch", "jax"]
+    assert set(doc["versions"]["backend_list"]) == {b.name for b in record.backends}
+    for backend in record.backends:
+        package, version = backend.version.split()
+        assert doc["versions"]["backends"][backend.name][package].startswith(version)
+
+
+@pytest.mark.parametrize("item", RECORDED_CASES, ids=[recorded_id(c) for c in RECORDED_CASES])
+def test_emulation_follows_every_recorded_step(item):
+    name, case = item
+    reference = np.array(case["points"])
+    mine = emulated_points(name, case)
+    assert mine.shape == reference.shape == (101, len(case["x0"]))
+    assert np.abs(mine - reference).max() <= CONTRACT_TOLERANCE
+    assert np.abs(reference[-1] - reference[0]).max() > 1e-3  # the run really moves
+
+
+def test_recordings_cover_the_site_problems_and_each_framework_options():
+    for name, doc in RECORDINGS.items():
+        runs = {(c["problem"], tuple(c["x0"])) for c in doc["cases"]}
+        assert runs == {(p, tuple(x)) for p, x in SITE_STARTS.items()}, name
+        keys = {k for c in doc["cases"] for k in c["kwargs"]}
+        record = frameworks.FRAMEWORKS[name]
+        flags = {o.name for o in record.options if o.means in ("momentum", "centered", "weight_decay")}
+        assert flags <= keys, (name, flags - keys)
+
+
+@pytest.mark.parametrize("name", [n for n, doc in RECORDINGS.items() if doc.get("one_step")])
+def test_one_step_vectors(name):
+    vectors = [v for v in RECORDINGS[name]["one_step"] if v["dtype"] == "float64"]
+    assert vectors
+    for vector in vectors:
+        opt = frameworks.optimizer(
+            name,
+            hyperparameters_as=vector.get("hyperparameters_as", "python"),
+            backend=vector.get("backend"),
+            **vector["kwargs"],
+        )
+        x = np.array(vector["x0"])
+        delta, _ = opt.update(np.array(vector["grad"]), opt.init(x), x)
+        assert (x + delta).tolist() == vector["x1"]
+
+
+def test_the_documented_one_step_numbers():
+    def step(name, as_="python", **kwargs):
+        opt = frameworks.optimizer(name, hyperparameters_as=as_, **kwargs)
+        x = np.array([10.0])
+        return float((x + opt.update(x, opt.init(x), x)[0])[0])
+
+    assert step("keras", learning_rate=0.1) == 9.683772235564302
+    assert step("tf-compat-v1", learning_rate=0.1, decay=0.9, epsilon=1e-10) == 9.697108761875104
+    assert step("tf-compat-v1", "float64", learning_rate=0.1, decay=0.9, epsilon=1e-10) == 9.697108733593698
+    assert step("pytorch", lr=0.1) == 9.00000001
+
+
+def test_float32_hyperparameters_are_visible_in_the_recordings():
+    # The same TF1 call with Python floats and with float64 tensors: recorded runs that differ by more than the
+    # tolerance, each matched only by its own emulation.
+    doc = RECORDINGS["tf-compat-v1"]
+    python = next(c for c in doc["cases"] if c["hyperparameters_as"] == "python" and c["problem"] == "quadratic")
+    tensors = next(
+        c
+        for c in doc["cases"]
+        if c["hyperparameters_as"] == "float64" and c["kwargs"] == python["kwargs"] and c["problem"] == "quadratic"
+    )
+    assert np.abs(np.array(python["points"]) - np.array(tensors["points"])).max() > CONTRACT_TOLERANCE
+    swapped = emulated_points("tf-compat-v1", python, hyperparameters_as="float64")
+    assert np.abs(swapped - np.array(python["points"])).max() > CONTRACT_TOLERANCE
+
+
+def test_keras_tensorflow_backend_holds_weight_decay_in_float32():
+    doc = RECORDINGS["keras"]
+    case = next(
+        c
+        for c in doc["cases"]
+        if c["backend"] == "tensorflow" and c["kwargs"].get("weight_decay") and c["hyperparameters_as"] == "python"
+    )
+    exact = emulated_points("keras", case, backend="jax")  # the same call, weight decay in float64
+    assert np.abs(exact - np.array(case["points"])).max() > 0
+    assert frameworks.resolve("keras", case["kwargs"], backend="tensorflow").convention.float32_hyperparameters == (
+        "weight_decay",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong"),
+    [
+        ("tf-keras-legacy", "tf-compat-v1"),  # same names and kernel, but v0 = 0 and eps outside without momentum
+        ("mlx", "pytorch"),  # same arithmetic, but learning_rate in float32
+        ("paddle", "keras"),  # same arithmetic, but rho and epsilon in float32
+        ("optax", "keras"),
+    ],
+)
+def test_frameworks_are_distinguishable_on_their_recordings(name, wrong):
+    # Another framework's emulation, given the same meanings, misses the recording: the comparison has teeth.
+    case = next(c for c in RECORDINGS[name]["cases"] if c["problem"] == "quadratic" and "learning_rate" in c["kwargs"])
+    source = frameworks.resolve(name, case["kwargs"])
+    target = frameworks.get(wrong)
+    kwargs = {target.spelling(m): source.core[m] for m in ("lr", "rho", "eps")}
+    if name == "optax":
+        kwargs = {**kwargs, "epsilon": 0.1}  # Optax's default arithmetic is Keras'; its eps default is not
+    opt = frameworks.optimizer(wrong, **kwargs)
+    mine = trace(case["problem"], case["x0"], opt, steps=100).points
+    assert np.abs(mine - np.array(case["points"])).max() > CONTRACT_TOLERANCE
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "needle"),
+    [
+        ("mlx", {"lr": 0.1}, "has no keyword argument 'lr'; it accepts learning_rate, alpha, eps"),
+        ("optax", {}, "needs learning_rate"),
+        ("pytorch", {"maximize": True}, "maximize is not emulated"),
+        ("keras", {"rho": 1.0}, "rho must be in [0, 1)"),
+        ("tf-compat-v1", {"learning_rate": -1.0}, "learning_rate must be a finite number > 0"),
+        ("optax", {"learning_rate": 0.1, "nesterov": 1}, "nesterov must be True or False"),
+    ],
+)
+def test_framework_mistakes_name_the_framework_keys(name, kwargs, needle):
+    with pytest.raises(ValueError, match=None) as error:
+        frameworks.optimizer(name, **kwargs)
+    assert needle in str(error.value)
+
+
+def test_backend_only_for_keras_and_hyperparameters_as_checked():
+    with pytest.raises(ValueError, match="backend applies to keras"):
+        frameworks.optimizer("pytorch", backend="jax")
+    with pytest.raises(ValueError, match="backend must be one of tensorflow, torch, jax"):
+        frameworks.optimizer("keras", backend="mxnet")
+    with pytest.raises(ValueError, match="hyperparameters_as must be one of python, float64"):
+        frameworks.optimizer("keras", hyperparameters_as="float16")

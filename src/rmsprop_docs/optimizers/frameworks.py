@@ -333,7 +333,7 @@ MLX = Framework(
 PADDLE = Framework(
     name="paddle",
     emulates="paddle.optimizer.RMSProp",
-    version="",
+    version="paddlepaddle 3.3.1",
     options=_options(
         ("learning_rate", REQUIRED, "lr"),
         ("rho", 0.95, "rho"),
@@ -348,7 +348,8 @@ PADDLE = Framework(
         "defaults rho 0.95, epsilon 1e-6",
         "rho, epsilon and momentum are float attributes of the kernel: float32, whatever is passed",
         "epsilon inside the root; lr inside the momentum buffer, which is always used",
-        "weight_decay (a float) is L2Decay: wd x is added to the gradient",
+        "weight_decay (a float) is L2Decay: wd x is added to the gradient, in float64",
+        "learning_rate acts in the parameters' dtype; a float64 tensor learning_rate is refused",
     ),
     not_emulated=("grad_clip",),
 )
