@@ -123,3 +123,118 @@ def test_help_exits_zero():
     out = run("trace", "--help")
     assert out.returncode == 0
     assert "--weight-decay" in out.stdout
+
+
+# --- trace --framework and port ------------------------------------------------------------------------------------
+
+FRAMEWORK_FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "frameworks"
+
+
+def _set_args(kwargs):
+    out = []
+    for key, value in kwargs.items():
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        out += ["--set", f"{key}={shown}"]
+    return out
+
+
+def _richest_cases():
+    """Per framework, the recorded case with the most keyword arguments on each problem, both ways of passing."""
+    chosen = []
+    for path in sorted(FRAMEWORK_FIXTURES.glob("*.json")):
+        if path.stem == "snippets":
+            continue
+        doc = json.loads(path.read_text())
+        for as_ in ("python", "float64"):
+            mine = [
+                c for c in doc["cases"] if c["hyperparameters_as"] == as_ and c.get("backend") in (None, "tensorflow")
+            ]
+            if mine:
+                chosen.append((doc["framework"], max(mine, key=lambda c: (len(c["kwargs"]), c["problem"]))))
+    return chosen
+
+
+@pytest.mark.parametrize("item", _richest_cases(), ids=lambda item: f"{item[0]}-{item[1]['hyperparameters_as']}")
+def test_trace_framework_follows_the_recording(item):
+    name, case = item
+    args = ["trace", case["problem"], "--x0", ",".join(map(str, case["x0"])), "--steps", "100", "--framework", name]
+    args += _set_args(case["kwargs"])
+    if case["hyperparameters_as"] == "float64":
+        args += ["--hyperparameters-as", "float64"]
+    out = run(*args)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["hyperparameters"]["framework"] == name
+    assert np.abs(np.array(doc["points"]) - np.array(case["points"])).max() <= 5e-9
+
+
+def test_trace_framework_defaults_and_keras_backend():
+    out = run("trace", "cubic", "--x0", "-1", "--steps", "3", "--framework", "keras", "--backend", "jax")
+    assert out.returncode == 0, out.stderr
+    hyper = json.loads(out.stdout)["hyperparameters"]
+    assert hyper["kwargs"]["learning_rate"] == 0.001 and hyper["kwargs"]["epsilon"] == 1e-7
+    assert hyper["backend"] == "jax" and hyper["float32"] == []
+
+
+def test_trace_framework_pytorch_other_optimizers_take_torch_keywords():
+    recorded = json.loads((FRAMEWORK_FIXTURES.parent / "torch_optimizers.json").read_text())
+    case = next(c for c in recorded["cases"] if c["optimizer"] == "adam" and c["kwargs"].get("betas"))
+    betas = ",".join(map(str, case["kwargs"]["betas"]))
+    out = run(
+        "trace", case["problem"], "--x0", ",".join(map(str, case["x0"])), "--steps", "100",
+        "--framework", "pytorch", "--optimizer", "adam", "--set", f"betas={betas}",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert np.abs(np.array(json.loads(out.stdout)["points"]) - np.array(case["points"])).max() <= 5e-9
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--framework", "optax"], "needs learning_rate; it accepts learning_rate, decay, eps, initial_scale"),
+        (["--framework", "pytorch", "--set", "rho=0.9"], "has no keyword argument 'rho'; it accepts lr, alpha, eps"),
+        (["--framework", "keras", "--lr", "0.1"], "use --set KEY=VALUE instead of --lr"),
+        (["--framework", "keras", "--centered"], "use --set KEY=VALUE instead of --centered"),
+        (["--framework", "mxnet"], "framework must be one of pytorch, keras, tf-keras, tf-keras-legacy"),
+        (["--framework", "keras", "--set", "rho"], "--set takes KEY=VALUE"),
+        (["--framework", "keras", "--set", "rho=fast"], "--set rho must be a number"),
+        (["--framework", "pytorch", "--optimizer", "lbfgs"], "optimizer must be one of sgd, adagrad, adam"),
+        (["--framework", "pytorch", "--optimizer", "adam", "--set", "alpha=1"], "adam has no keyword argument"),
+        (["--framework", "keras", "--optimizer", "adam"], "--optimizer applies to --framework pytorch"),
+        (["--framework", "pytorch", "--backend", "jax"], "backend applies to keras"),
+        (["--framework", "keras", "--hyperparameters-as", "float16"], "hyperparameters_as must be one of"),
+        (["--set", "lr=0.1"], "--set needs --framework"),
+    ],
+)
+def test_framework_mistakes_are_one_line_and_exit_2(args, needle):
+    out = run("trace", "quadratic", "--x0", "1,0", "--steps", "3", *args)
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rmsprop-docs: error: "), out.stderr
+    assert needle in lines[0]
+
+
+def test_port_exact_and_inexact():
+    exact = run("port", "--from", "pytorch", "--to", "optax", "--set", "lr=0.01", "--set", "alpha=0.9")
+    assert exact.returncode == 0, exact.stderr
+    lines = exact.stdout.splitlines()
+    assert lines[0] == "optax.rmsprop(learning_rate=0.01, eps_in_sqrt=False)"
+    assert lines[1].startswith("exact: ")
+    inexact = run("port", "--from", "tf-compat-v1", "--to", "pytorch", "--set", "learning_rate=0.01")
+    assert inexact.returncode == 0, inexact.stderr
+    assert inexact.stdout.startswith("torch.optim.RMSprop(lr=0.009999999776482582, alpha=0.8999999761581421")
+    assert "nearest, not exact" in inexact.stdout and "v0: the accumulator starts at 1" in inexact.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--from", "tf-compat-v1", "--to", "pytorch"], "needs learning_rate"),
+        (["--from", "pytorch", "--to", "caffe"], "framework must be one of"),
+        (["--from", "pytorch", "--to", "keras", "--set", "rho=0.9"], "has no keyword argument 'rho'"),
+    ],
+)
+def test_port_mistakes_are_one_line_and_exit_2(args, needle):
+    out = run("port", *args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert needle in out.stderr and len(out.stderr.strip().splitlines()) == 1
