@@ -90,16 +90,6 @@ FIGURES: dict[str, FigureSpec] = {
             size=(800, 600),
         ),
         _plot(
-            "precision-ending",
-            "Two panels. Left: distance to (2, -1) against step on a log scale; the float64 run levels off "
-            "near 0.007 while the float32 run reaches exactly zero. Right: the last float64 points alternate "
-            "between (1.995, -1.005) and (2.005, -0.995); float32 sits on (2, -1).",
-            "precision_ending",
-            steps=1000,
-            lr=0.01,
-            size=(1200, 480),
-        ),
-        _plot(
             "adagrad-vs-rmsprop",
             "Two panels on a log scale. Left: Adagrad's accumulator keeps growing while RMSprop's rises and "
             "then falls as the gradients shrink. Right: Adagrad's effective learning rate only decreases; "
@@ -203,6 +193,36 @@ FIGURES: dict[str, FigureSpec] = {
             steps=200,
             weight_decay=1.0,
             size=(1350, 440),
+        ),
+        _plot(
+            "minibatch-drift",
+            "Two panels of a weight against mini-batch step. Left, gradients +0.1 on nine batches and -0.9 on the "
+            "tenth (mean 0), symmetric log scale: SGD stays within 0.01 of 0, RMSprop drifts slowly (less for rho "
+            "closer to 1), sign descent drifts down by 0.08 every ten steps and Rprop by hundreds. Right, the same "
+            "gradients plus the weight itself: SGD and RMSprop hover around the minimum at 0, sign descent and Rprop "
+            "settle at -0.1, where the median gradient is zero.",
+            "training.hinton_drift",
+            steps=500,
+            curvature=1.0,
+            size=(1350, 460),
+        ),
+        _plot(
+            "minibatch-curves",
+            "Two panels of loss against epoch on a log scale for a one-hidden-layer network on the handwritten "
+            "digits, each optimizer at its tuned learning rate, median and range over five seeds. Left: training "
+            "loss; right: test loss. SGD, momentum, Adagrad, RMSprop and Adam end close together near 0.1 to 0.15; "
+            "Rprop stays highest.",
+            "training.loss_curves",
+            model="mlp",
+            size=(1350, 480),
+        ),
+        _plot(
+            "minibatch-batch-size",
+            "Training loss after 300 steps of softmax regression on the digits against batch size (8 to the full "
+            "1078), log scales. With the full batch Rprop reaches the lowest loss by far; as batches shrink its "
+            "loss grows by orders of magnitude, while SGD's and RMSprop's grow gently.",
+            "training.batch_size_effect",
+            size=(900, 520),
         ),
     )
 }
