@@ -493,3 +493,95 @@ def float32_keys(resolved: Resolved) -> tuple[str, ...]:
     """The call's keyword arguments (own spelling) that act in float32."""
     held = set(resolved.convention.float32_hyperparameters)
     return tuple(o.name for o in resolved.framework.options if o.means in held)
+
+
+def _probe(framework: Framework, **changes: object) -> Convention:
+    """The convention the framework picks at its defaults, with some meanings changed."""
+    meanings = {"lr": 0.01, "rho": 0.9, "eps": 1e-8, "momentum": 0.0, "centered": False, "weight_decay": 0.0}
+    meanings.update(initial_scale=0.0, eps_in_sqrt=True, nesterov=False, bias_correction=False)
+    for option in framework.options:
+        if option.default not in (REQUIRED, None):
+            meanings[option.means] = option.default
+    return framework.choose({**meanings, **changes})
+
+
+def _variants(framework: Framework, field: str, show) -> str:
+    """A convention field at the defaults, and how options change it: ``outside (momentum > 0: inside)``."""
+    base = getattr(_probe(framework), field)
+    text = show(base)
+    for meaning, value, label in (
+        ("momentum", 0.5, "momentum > 0"),
+        ("eps_in_sqrt", False, "eps_in_sqrt=False"),
+        ("initial_scale", 1.0, "initial_scale"),
+    ):
+        name = framework.spelling(meaning)
+        if name is None:
+            continue
+        changed = getattr(_probe(framework, **{meaning: value}), field)
+        if changed != base:
+            text += f" ({label.replace(meaning, name)}: {show(changed) if meaning != 'initial_scale' else 'any'})"
+    return text
+
+
+def _summary(framework: Framework) -> dict[str, str]:
+    """One framework's column of :func:`table`."""
+    has = {m: framework.spelling(m) is not None for m in MEANINGS}
+    wd = _probe(framework).weight_decay if has["weight_decay"] else "none"
+    float32 = ", ".join(framework.float32)
+    if framework.float32_always:
+        float32 = (float32 + "; " if float32 else "") + "always: " + ", ".join(framework.float32_always)
+    for backend in framework.backends:
+        if backend.float32:
+            float32 += f"{', '.join(backend.float32)} on {backend.name}"
+    extras = [o.name for o in framework.options if o.means in ("nesterov", "bias_correction")]
+    if framework.backends:
+        extras.append("backends " + ", ".join(b.name for b in framework.backends))
+    defaults = " ".join(f"{k}={'required' if v == REQUIRED else v}" for k, v in framework.defaults.items())
+    return {
+        "class": framework.emulates,
+        "verified": framework.version,
+        "defaults": defaults,
+        "eps": _variants(framework, "eps", str),
+        "v0": _variants(framework, "v0", lambda v: f"{v:g}"),
+        "lr, momentum": _variants(
+            framework, "lr_in_buffer", lambda inside: "lr inside buffer" if inside else "lr after"
+        )
+        if has["momentum"]
+        else "no momentum",
+        "centered": "yes" if has["centered"] else "no",
+        "weight decay": {"l2": "L2 (g += wd x)", "decoupled": "decoupled", "none": "none"}[wd],
+        "float32": float32 or "none (float64)",
+        "extras": ", ".join(extras) or "-",
+    }
+
+
+def table(names: tuple[str, ...] | list[str] | None = None, width: int = 22) -> str:
+    """The frameworks side by side as fixed-width text, one column per framework, cells wrapped to ``width``.
+
+    Rows: the class, the version verified by recorded runs, the defaults, where eps goes, v0, whether lr is
+    inside the momentum buffer, centered, weight decay, what is held in float32 (as Python floats), extras.
+
+    Examples:
+        >>> print(table(["pytorch", "mlx"]).splitlines()[9])
+        eps           outside                 outside
+    """
+    import textwrap
+
+    chosen = [get(n) for n in (names or FRAMEWORKS)]
+    columns = [_summary(f) for f in chosen]
+    rows = [("", [f.name for f in chosen])] + [(key, [c[key] for c in columns]) for key in columns[0]]
+    label = max(len(key) for key, _ in rows) + 1
+    lines = []
+    for key, cells in rows:
+        if key == "class":  # break dotted names after a dot
+            wrapped = [
+                [part.replace(". ", ".") for part in textwrap.wrap(c.replace(".", ". "), width + 1)] for c in cells
+            ]
+        else:
+            wrapped = [textwrap.wrap(cell, width) or [""] for cell in cells]
+        for i in range(max(len(w) for w in wrapped)):
+            parts = [w[i] if i < len(w) else "" for w in wrapped]
+            lines.append(
+                ((key if i == 0 else "").ljust(label) + " " + "  ".join(p.ljust(width) for p in parts)).rstrip()
+            )
+    return "\n".join(lines)
