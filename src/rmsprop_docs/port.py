@@ -223,13 +223,14 @@ def call(result: Port) -> str:
     return f"{result.target.emulates}({args})"
 
 
-def format_port(result: Port) -> str:
-    """The port as a few lines: the call, exact or not and why, and the measured differences."""
-    lines = [call(result)]
+def format_port(result: Port, width: int = 96) -> str:
+    """The port as a few lines of at most ``width`` characters: the call, exact or not and why, the differences."""
+    import textwrap
+
+    lines = textwrap.wrap(call(result), width, subsequent_indent="    ", break_on_hyphens=False)
     where = ", ".join(f"{p} {d:.1e}" for p, d in result.differences.items())
-    if result.exact:
-        lines.append(f"exact: the same update from the same start (largest difference over {STEPS} steps: {where})")
-    else:
-        lines.append(f"nearest, not exact (largest difference over {STEPS} steps: {where}):")
-    lines += [f"  - {note}" for note in result.unmatched]
+    verdict = "exact: the same update from the same start" if result.exact else "nearest, not exact"
+    lines += textwrap.wrap(f"{verdict}; largest difference over {STEPS} steps: {where}", width, break_on_hyphens=False)
+    for note in result.unmatched:
+        lines += textwrap.wrap(note, width, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
     return "\n".join(lines)
