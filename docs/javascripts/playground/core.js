@@ -7,7 +7,7 @@
 // window.rmspropDocs.trace(config) -> {points, grads, deltas, accumulators}
 // takes the command line's names: problem, x0, steps, optimizer, lr, rho, eps,
 // momentum, centered, weight_decay, convention, schedule.
-(function (root) {
+(function (global) {
   "use strict";
 
   const MAX_STEPS = 10000000; // validation.MAX_STEPS
@@ -389,7 +389,7 @@
     return rho * mu + (1 - rho) * g;
   }
 
-  function root(secondMoment, eps, place) {
+  function denominator(secondMoment, eps, place) {
     return place === "outside" ? Math.sqrt(secondMoment) + eps : Math.sqrt(secondMoment + eps);
   }
 
@@ -428,7 +428,7 @@
         if (usesWeightDecay && convention.weightDecay === "l2") g = g + h.weightDecay * x[i];
         nu[i] = leakyMeanOfSquares(state.nu[i], g, h.rho, convention.order);
         mu[i] = centered ? leakyMean(state.mu[i], g, h.rho, convention.order) : state.mu[i];
-        const den = root(centered ? nu[i] - mu[i] * mu[i] : nu[i], h.eps, convention.eps);
+        const den = denominator(centered ? nu[i] - mu[i] * mu[i] : nu[i], h.eps, convention.eps);
         let step;
         if (convention.lrInBuffer) {
           const scaled = (lrT * g) / den;
@@ -621,6 +621,6 @@
     SCHEDULES: SCHEDULE_KINDS,
     MAX_STEPS,
   };
-  root.rmspropDocs = Object.assign(root.rmspropDocs || {}, api);
+  global.rmspropDocs = Object.assign(global.rmspropDocs || {}, api);
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof window !== "undefined" ? window : globalThis);
