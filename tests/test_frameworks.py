@@ -263,3 +263,44 @@ def test_backend_only_for_keras_and_hyperparameters_as_checked():
         frameworks.optimizer("keras", backend="mxnet")
     with pytest.raises(ValueError, match="hyperparameters_as must be one of python, float64"):
         frameworks.optimizer("keras", hyperparameters_as="float16")
+
+
+# --- The frameworks page: each tab shows the file that was run and the output recorded from it --------------------
+
+import hashlib  # noqa: E402
+import re  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
+
+PAGE = (ROOT / "docs" / "frameworks.md").read_text()
+SNIPPETS = json.loads((FRAMEWORK_DIR / "snippets.json").read_text())
+TAB = re.compile(
+    r'    --8<-- "docs/snippets/frameworks/(?P<name>[\w-]+)\.py"\n    ```\n\n'
+    r'    ```text title="Output"\n(?P<out>.*?)    ```\n',
+    re.S,
+)
+
+
+def tab_outputs():
+    return {m["name"]: "".join(line[4:] + "\n" for line in m["out"].splitlines()) for m in TAB.finditer(PAGE)}
+
+
+def test_every_snippet_file_is_on_the_page():
+    files = {p.stem for p in (ROOT / "docs" / "snippets" / "frameworks").glob("*.py") if p.stem != "conftest"}
+    included = set(re.findall(r'--8<-- "docs/snippets/frameworks/([\w-]+)\.py"', PAGE))
+    assert files == included
+    assert included <= set(frameworks.FRAMEWORKS)
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_tab_shows_the_recorded_file_and_output(name):
+    entry = SNIPPETS[name]
+    code = (ROOT / entry["file"]).read_bytes()
+    assert hashlib.sha256(code).hexdigest() == entry["code_sha256"]
+    assert entry["file"] == f"docs/snippets/frameworks/{name}.py"
+    assert tab_outputs()[name] == entry["stdout"]
+
+
+def test_every_tab_output_is_a_recording():
+    # An Output under a framework tab that no recording backs would be a claim nobody checked.
+    assert set(tab_outputs()) <= set(SNIPPETS)
