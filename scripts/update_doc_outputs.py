@@ -23,6 +23,8 @@ def update(page: pathlib.Path) -> int:
     edits = []
     for example in doc_blocks.examples(text):
         printed = doc_blocks.run(example, namespace, str(page))
+        if example.compile_only:
+            continue  # its output is a recording from the framework, held to it by the tests
         if example.output is None:
             if printed.strip():
                 print(f"{page}: a block prints but has no Output block after it", file=sys.stderr)
