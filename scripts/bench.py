@@ -108,18 +108,28 @@ def bench_render() -> None:
             f"import runpy, sys; sys.argv = ['post_animation.py', {str(theirs)!r}]\n"
             f"runpy.run_path({str(ROOT / 'scripts' / 'post_animation.py')!r}, run_name='__main__')"
         )
-        our_wall, our_peak = measured(
-            "from rmsprop_docs.cli import main\n"
-            f"assert main(['animate', 'cubic', '--x0', '-1', '--style', 'post', '-o', {str(ours)!r}]) == 0"
-        )
+        # Ours takes about a second, so one busy moment on a shared machine
+        # moves it a lot: the median of three runs, and the largest peak.
+        runs = [
+            measured(
+                "from rmsprop_docs.cli import main\n"
+                f"assert main(['animate', 'cubic', '--x0', '-1', '--style', 'post', '-o', {str(ours)!r}]) == 0"
+            )
+            for _ in range(3)
+        ]
+        our_wall = sorted(wall for wall, _ in runs)[1]
+        our_peak = max(peak for _, peak in runs)
         frames_theirs, frames_ours = decoded_frames(theirs, 200, 20), decoded_frames(ours, 200, 20)
         assert len(frames_theirs) == len(frames_ours) == 200, (len(frames_theirs), len(frames_ours))
         mean_psnr = float(np.mean([psnr(a, b) for a, b in zip(frames_theirs, frames_ours, strict=True)]))
         size_theirs, size_ours = theirs.stat().st_size, ours.stat().st_size
     print(f"  post's method: {post_wall:.1f} s, peak {post_peak:.0f} MB, {size_theirs:,} bytes")
-    print(f"  rmsprop-docs:  {our_wall:.2f} s, peak {our_peak:.0f} MB, {size_ours:,} bytes")
-    report("wall time, post's method / ours", f"{post_wall / our_wall:.1f}x", post_wall / our_wall >= 20, ">= 20x")
-    report("peak memory, post's method / ours", f"{post_peak / our_peak:.1f}x", post_peak / our_peak >= 4, ">= 4x")
+    print(
+        f"  rmsprop-docs:  {our_wall:.2f} s (median of {', '.join(f'{w:.2f}' for w, _ in runs)}), "
+        f"peak {our_peak:.0f} MB, {size_ours:,} bytes"
+    )
+    report("wall time, post's method / ours", f"{post_wall / our_wall:.1f}x", post_wall / our_wall >= 40, ">= 40x")
+    report("peak memory, post's method / ours", f"{post_peak / our_peak:.1f}x", post_peak / our_peak >= 10, ">= 10x")
     report("file size, post's method / ours", f"{size_theirs / size_ours:.1f}x", size_theirs / size_ours >= 4, ">= 4x")
     report("mean PSNR of decoded frames vs the post's", f"{mean_psnr:.1f} dB", mean_psnr >= 30, ">= 30 dB")
 
@@ -135,7 +145,7 @@ def bench_assets() -> None:
         start = time.perf_counter()
         assets.build(pathlib.Path(tmp))
         noop = time.perf_counter() - start
-        report("all assets from cold", f"{cold:.2f} s", cold <= 5, "<= 5 s")
+        report("all assets from cold", f"{cold:.2f} s", cold <= 3, "<= 3 s")
         report("no-op asset build", f"{noop:.3f} s", noop < 1, "< 1 s")
         for spec in figures.FIGURES.values():
             if spec.kind == "animation" and spec.params["style"] == "default":
@@ -189,8 +199,8 @@ def bench_site() -> None:
         site = project / "site"
         weights = {p.relative_to(site).as_posix(): page_weight(site, p) for p in site.rglob("index.html")}
     heaviest = max(weights, key=weights.get)
-    report("clean strict build, notebooks executed", f"{clean:.1f} s", clean <= 30, "<= 30 s")
-    report("no-op rebuild (notebooks cached)", f"{noop:.1f} s", noop <= 3, "<= 3 s")
+    report("clean strict build, notebooks executed", f"{clean:.1f} s", clean <= 15, "<= 15 s")
+    report("no-op rebuild (notebooks cached)", f"{noop:.1f} s", noop <= 2, "<= 2 s")
     print(f"  heaviest page: {heaviest}")
     report(
         "heaviest page, total of what it loads",

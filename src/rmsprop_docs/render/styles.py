@@ -1,8 +1,16 @@
-"""The two looks of a figure: the original post's, and the site's."""
+"""The two looks of a figure: the original post's, and the site's.
+
+A style is data: a frozen record of every choice that decides how a figure
+looks.  The renderer reads its fields and never asks for a style by name, so
+a new look is a new record, not a new branch.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 
@@ -28,14 +36,26 @@ class Style:
     name: str
     size: tuple[int, int]  # pixels
     dpi: int
-    rc: dict = field(default_factory=dict)
+    rc: Mapping[str, object] = field(default_factory=dict)  # Matplotlib settings, read-only once made
     curve_color: str | None = None  # None: matplotlib's first cycle colour, as in the post
     point_color: str = "red"
     point_size: float = 36.0  # points^2, as scatter's default
     path_color: str = PATH
     grid_alpha: float = 0.5
     title_lr_only: bool = True  # the post's "RMSprop, learning_rate = 0.01"
+    value_label: str = "y"  # the vertical axis of a 1-D curve
+    value_label_rotation: float = 0.0  # degrees; the post writes "y" upright
+    tight_layout: bool = False  # the post keeps Matplotlib's default margins
+    contour_cmap: str = "viridis"
     palette_colours: int = 64  # one GIF palette for all frames; fewer colours, smaller deltas
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rc", MappingProxyType(dict(self.rc)))
+        object.__setattr__(self, "size", tuple(int(side) for side in self.size))
+
+    def at_size(self, size: tuple[int, int] | None) -> Style:
+        """This style at another pixel size (or itself for ``None``)."""
+        return self if size is None else dataclasses.replace(self, size=tuple(size))
 
 
 POST = Style(
@@ -75,18 +95,21 @@ DEFAULT = Style(
     point_size=40.0,
     grid_alpha=1.0,
     title_lr_only=False,
+    value_label="f(x)",
+    value_label_rotation=90.0,
+    tight_layout=True,
+    contour_cmap="Blues_r",
     palette_colours=128,
 )
+
+_BY_NAME = {style.name: style for style in (DEFAULT, POST)}
 
 
 def get(name: str, size: tuple[int, int] | None = None) -> Style:
     """The named style, optionally at another pixel size."""
     from rmsprop_docs import validation
 
-    base = {"default": DEFAULT, "post": POST}[validation.choice("style", name, STYLES)]
-    if size is None:
-        return base
-    return Style(**{**base.__dict__, "size": tuple(size)})
+    return _BY_NAME[validation.choice("style", name, STYLES)].at_size(size)
 
 
 def contour_levels(z: np.ndarray, count: int = 14) -> np.ndarray:
