@@ -1,0 +1,284 @@
+"""A fair comparison of optimizers on the digits, and the effect of batch size on Rprop and RMSprop.
+
+Protocol, the same for every optimizer:
+
+* a grid of learning rates half a decade apart (and ``rho`` for RMSprop,
+  ``beta2`` for Adam; every other hyperparameter at PyTorch's default);
+* every grid point trained from the same five seeds (initial parameters and
+  batch order);
+* the grid point with the lowest *median validation* loss is chosen, and its
+  *test* loss and accuracy are reported as the median and the range over the
+  seeds.  The test set plays no part in the choice.
+
+Results are cached under ``.cache/learning/`` in a file named after a hash of
+the settings and of the code that computes them (see
+:mod:`rmsprop_docs.dependencies`), so a page build recomputes them only when
+either changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pathlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from rmsprop_docs import dependencies, files
+from rmsprop_docs.learning.datasets import split_digits
+from rmsprop_docs.learning.models import MODELS
+from rmsprop_docs.learning.train import text_progress, train
+from rmsprop_docs.optimizers import Optimizer, adagrad, adam, rmsprop, rprop, sgd
+
+
+def half_decades(low: float, high: float) -> tuple[float, ...]:
+    """Learning rates ``10**low, 10**(low + 0.5), ..., 10**high``, rounded to 3 significant digits.
+
+    >>> half_decades(-2, 0)
+    (0.01, 0.0316, 0.1, 0.316, 1.0)
+    """
+    count = round((high - low) * 2) + 1
+    return tuple(float(f"{10**e:.3g}") for e in np.linspace(low, high, count))
+
+
+@dataclass(frozen=True)
+class Contender:
+    """An optimizer and the grid it is tuned on; ``make`` takes one column per axis."""
+
+    label: str
+    make: Callable[..., Optimizer]
+    axes: dict = field(default_factory=dict)  # name -> values; the grid is their product
+
+    def grid(self) -> dict[str, np.ndarray]:
+        """Every grid point, one array per axis (first axis slowest)."""
+        mesh = np.meshgrid(*[np.asarray(v, dtype=np.float64) for v in self.axes.values()], indexing="ij")
+        return {name: m.ravel() for name, m in zip(self.axes, mesh, strict=True)}
+
+    def describe(self) -> dict:
+        return {"label": self.label, "axes": {k: list(v) for k, v in self.axes.items()}}
+
+
+CONTENDERS: tuple[Contender, ...] = (
+    Contender("SGD", lambda lr: sgd(lr=lr), {"lr": half_decades(-1.5, 1.5)}),
+    Contender("SGD, momentum 0.9", lambda lr: sgd(lr=lr, momentum=0.9), {"lr": half_decades(-2.5, 0.5)}),
+    Contender("Adagrad", lambda lr: adagrad(lr=lr), {"lr": half_decades(-2.5, 0.5)}),
+    Contender(
+        "RMSprop",
+        lambda lr, rho: rmsprop(lr=lr, rho=rho),
+        {"lr": half_decades(-3.5, -0.5), "rho": (0.9, 0.99, 0.999)},
+    ),
+    Contender(
+        "Adam",
+        lambda lr, beta2: adam(lr=lr, betas=(0.9, beta2)),
+        {"lr": half_decades(-3.5, -0.5), "beta2": (0.99, 0.999)},
+    ),
+    Contender("Rprop", lambda lr: rprop(lr=lr), {"lr": half_decades(-4, -1)}),
+)
+"""The optimizers of the comparison and their grids."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one comparison runs."""
+
+    model: str = "mlp"
+    batch_size: int = 32
+    epochs: int = 10
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+
+def cache_folder() -> pathlib.Path:
+    """``$RMSPROP_DOCS_CACHE/learning``, or ``.cache/learning`` at the repository's root (the working folder
+    when the package is installed elsewhere)."""
+    if "RMSPROP_DOCS_CACHE" in os.environ:
+        return pathlib.Path(os.environ["RMSPROP_DOCS_CACHE"]) / "learning"
+    root = pathlib.Path(__file__).resolve().parents[3]
+    return (root if (root / "pyproject.toml").is_file() else pathlib.Path.cwd()) / ".cache" / "learning"
+
+
+def _cached(kind: str, settings: dict, compute: Callable[[], dict]) -> dict:
+    """``compute()``, or the stored result for these settings and this code."""
+    what = hashlib.sha256(json.dumps([kind, settings], sort_keys=True).encode()).hexdigest()[:12]
+    code = dependencies.digest(["rmsprop_docs.learning.compare"])
+    how = hashlib.sha256(json.dumps([code, np.__version__]).encode()).hexdigest()[:12]
+    path = cache_folder() / f"{kind}-{what}-{how}.json"
+    if path.is_file():
+        return json.loads(path.read_text())
+    result = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with files.atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(result))
+    for old in path.parent.glob(f"{kind}-{what}-*.json"):  # the same settings computed by older code
+        if old != path:
+            old.unlink(missing_ok=True)
+    return result
+
+
+def _steps_per_epoch(batch_size: int) -> int:
+    return len(split_digits().train.y) // batch_size
+
+
+def _tune(
+    contender: Contender, model_name: str, batch_size: int, steps: int, every: int, seeds, progress, by: str
+) -> dict:
+    """Train the whole grid times the seeds in one stack; keep the grid point with the lowest median loss
+    ``by`` ``"validation"`` (for how well it generalizes) or ``"train"`` (for how well it optimizes)."""
+    data = split_digits()
+    grid = contender.grid()
+    points = len(next(iter(grid.values())))
+    seeds = np.asarray(seeds)
+    columns = {k: np.repeat(v, len(seeds))[:, None] for k, v in grid.items()}
+    run = train(
+        MODELS[model_name](),
+        contender.make(**columns),
+        data,
+        np.tile(seeds, points),
+        batch_size=batch_size,
+        steps=steps,
+        every=every,
+        progress=progress,
+    )
+    judged = run.final_validation_loss if by == "validation" else run.final_train_loss
+    medians = np.median(judged.reshape(points, len(seeds)), axis=1)
+    best = int(np.argmin(medians))
+    chosen = slice(best * len(seeds), (best + 1) * len(seeds))
+    return {
+        "label": contender.label,
+        "best": {k: float(v[best]) for k, v in grid.items()},
+        "best_index": best,
+        "grid_points": points,
+        "chosen_by": by,
+        "medians": [float(m) if np.isfinite(m) else None for m in medians],
+        "steps": run.steps.tolist(),
+        "test_loss": run.final_test_loss[chosen].tolist(),
+        "test_accuracy": run.final_test_accuracy[chosen].tolist(),
+        "train_loss": run.final_train_loss[chosen].tolist(),
+        "train_curves": run.train_loss[chosen].tolist(),
+        "test_curves": run.test_loss[chosen].tolist(),
+    }
+
+
+def _json_floats(value):
+    """Replace inf and NaN (not JSON) by None, recursively."""
+    if isinstance(value, dict):
+        return {k: _json_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_floats(v) for v in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def comparison(settings: Settings = Settings(), *, progress: bool = False) -> dict:
+    """The comparison's results for ``settings`` (cached): one entry per contender under ``"results"``."""
+    steps_per_epoch = _steps_per_epoch(settings.batch_size)
+    steps = settings.epochs * steps_per_epoch
+    described = {**asdict(settings), "contenders": [c.describe() for c in CONTENDERS]}
+
+    def compute() -> dict:
+        results = []
+        for contender in CONTENDERS:
+            bar = text_progress(steps, f"{settings.model} {contender.label:<18}") if progress else None
+            tuned = _tune(
+                contender,
+                settings.model,
+                settings.batch_size,
+                steps,
+                steps_per_epoch,
+                settings.seeds,
+                bar,
+                "validation",
+            )
+            results.append(_json_floats(tuned))
+        return {"settings": described, "results": results}
+
+    return _cached("comparison", described, compute)
+
+
+def _summary(values: list) -> tuple[float, float, float]:
+    array = np.array([np.inf if v is None else v for v in values], dtype=np.float64)
+    return float(np.median(array)), float(array.min()), float(array.max())
+
+
+def _tuned(best: dict) -> str:
+    return ", ".join(f"{name} {value:g}" for name, value in best.items())
+
+
+def print_comparison(settings: Settings = Settings()) -> None:
+    """The table the mini-batch page prints: test loss and accuracy, median (min-max) over the seeds."""
+    result = comparison(settings)
+    print(f"{'optimizer':<19}{'tuned':<24}{'test loss':<24}test accuracy %")
+    for row in result["results"]:
+        loss = "{:.3f} ({:.3f}-{:.3f})".format(*_summary(row["test_loss"]))
+        accuracy = "{:.1f} ({:.1f}-{:.1f})".format(*(100 * v for v in _summary(row["test_accuracy"])))
+        print(f"{row['label']:<19}{_tuned(row['best']):<24}{loss:<24}{accuracy}")
+
+
+BATCH_SIZES = (1078, 128, 32, 8)
+"""Full batch (the whole training set), then smaller and smaller mini-batches."""
+
+BATCH_CONTENDERS: tuple[Contender, ...] = (
+    Contender("SGD", lambda lr: sgd(lr=lr), {"lr": half_decades(-1.5, 2.5)}),
+    Contender("RMSprop", lambda lr: rmsprop(lr=lr, rho=0.9), {"lr": half_decades(-3.5, 0.5)}),
+    Contender("Rprop", lambda lr: rprop(lr=lr), {"lr": half_decades(-4, -1)}),
+)
+"""The batch-size study: Rprop, RMSprop with the post's ``rho`` 0.9, and SGD for reference."""
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """The batch-size study: the same number of steps at every batch size, each optimizer tuned per size."""
+
+    model: str = "softmax"
+    steps: int = 300
+    batch_sizes: tuple[int, ...] = BATCH_SIZES
+    seeds: tuple[int, ...] = (0, 1, 2)
+
+
+def batch_study(settings: BatchSettings = BatchSettings(), *, progress: bool = False) -> dict:
+    """Test loss and accuracy of each batch contender at each batch size (cached)."""
+    described = {**asdict(settings), "contenders": [c.describe() for c in BATCH_CONTENDERS]}
+
+    def compute() -> dict:
+        results = []
+        for contender in BATCH_CONTENDERS:
+            for size in settings.batch_sizes:
+                label = f"{settings.model} {contender.label:<8} batch {size:>4}"
+                bar = text_progress(settings.steps, label) if progress else None
+                tuned = _tune(
+                    contender, settings.model, size, settings.steps, settings.steps, settings.seeds, bar, "train"
+                )
+                results.append(_json_floats({**tuned, "batch_size": size}))
+        return {"settings": described, "results": results}
+
+    return _cached("batch-study", described, compute)
+
+
+def print_batch_study(settings: BatchSettings = BatchSettings()) -> None:
+    """The batch-size table: median final training loss (and test accuracy) per optimizer and batch size."""
+    result = batch_study(settings)
+    sizes = settings.batch_sizes
+    print(f"{'train loss (acc.)':<18}" + "".join(f"{'batch ' + str(s):>15}" for s in sizes))
+    for contender in BATCH_CONTENDERS:
+        rows = {r["batch_size"]: r for r in result["results"] if r["label"] == contender.label}
+        cells = []
+        for size in sizes:
+            loss, acc = _summary(rows[size]["train_loss"])[0], _summary(rows[size]["test_accuracy"])[0]
+            cells.append(f"{loss:.1e} ({100 * acc:.0f}%)")
+        print(f"{contender.label:<18}" + "".join(f"{c:>15}" for c in cells))
+
+
+def run_all(progress: bool = False) -> float:
+    """Compute (or load) everything the mini-batch page shows; return the seconds it took.
+
+    This is what the benchmark times: run it with an empty cache to measure the cold cost.
+    """
+    start = time.perf_counter()
+    for model in ("softmax", "mlp"):
+        comparison(Settings(model=model), progress=progress)
+    batch_study(progress=progress)
+    return time.perf_counter() - start

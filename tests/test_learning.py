@@ -1,0 +1,233 @@
+"""The mini-batch experiments: data, models, training, Hinton's drift, and the comparison the page prints."""
+
+import contextlib
+import gzip
+import hashlib
+import io
+
+import numpy as np
+import pytest
+
+from rmsprop_docs.learning import compare, datasets, drift, models, train
+from rmsprop_docs.optimizers import rmsprop, rprop, sgd, sign_descent
+
+# Regression pin: the SHA-256 of the data file as extracted from the scikit-learn 1.9.1 wheel.
+DIGITS_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
+
+
+def test_the_data_file_is_the_one_recorded_and_licensed():
+    assert hashlib.sha256(datasets.DATA.read_bytes()).hexdigest() == DIGITS_SHA256
+    notice = (datasets.DATA.parent / "README.md").read_text()
+    for needed in ("CC BY 4.0", "Alpaydin", "Kaynak", "1998", "10.24432/C50P49"):
+        assert needed in notice
+
+
+def test_digits_load_offline_with_the_documented_shape_and_balance():
+    data = datasets.load_digits()
+    assert data.x.shape == (1797, 64) and data.y.shape == (1797,)
+    assert data.x.min() == 0.0 and data.x.max() == 1.0
+    counts = np.bincount(data.y)
+    # UCI's description of this test set (optdigits.tes): 178, 182, 177, 183, 181, 182, 181, 179, 174, 180.
+    assert counts.tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    # Read independently of the loader: 65 integers per line, pixel counts 0..16.
+    rows = gzip.decompress(datasets.DATA.read_bytes()).decode().split()
+    first = [int(v) for v in rows[0].split(",")]
+    assert len(rows) == 1797 and len(first) == 65
+    assert data.x[0].tolist() == [v / 16 for v in first[:64]] and data.y[0] == first[64]
+
+
+def test_split_is_disjoint_stratified_and_seeded():
+    parts = datasets.split_digits()
+    sizes = [len(p.y) for p in parts]
+    assert sum(sizes) == 1797
+    rows = np.concatenate([p.x for p in parts])
+    assert len(np.unique(np.concatenate([rows, np.concatenate([p.y for p in parts])[:, None]], 1), axis=0)) >= 1790
+    whole = np.bincount(datasets.load_digits().y) / 1797
+    for part in parts:
+        share = np.bincount(part.y, minlength=10) / len(part.y)
+        assert np.all(np.abs(share - whole) * len(part.y) <= 1.0)  # within one image of the whole set's share
+    again = datasets.split_digits()
+    assert all(np.array_equal(a.x, b.x) for a, b in zip(parts, again, strict=True))
+    assert not np.array_equal(datasets.split_digits(seed=1).test.y, parts.test.y)
+
+
+@pytest.mark.parametrize("make", [models.softmax_regression, models.mlp])
+@pytest.mark.parametrize("shared", [True, False])
+def test_gradients_match_central_differences(make, shared):
+    model = make()
+    rng = np.random.default_rng(3)
+    theta = np.stack([model.init(rng) for _ in range(2)]) + rng.normal(0, 0.3, (2, model.size))
+    x = rng.random((6, 64)) if shared else rng.random((2, 6, 64))
+    y = rng.integers(0, 10, 6) if shared else rng.integers(0, 10, (2, 6))
+    grad = model.loss_and_grad(theta, x, y)[1]
+    h = 1e-5
+    for j in rng.choice(model.size, 25, replace=False):
+        step = np.zeros(model.size)
+        step[j] = h
+        numeric = (model.loss_and_grad(theta + step, x, y)[0] - model.loss_and_grad(theta - step, x, y)[0]) / (2 * h)
+        np.testing.assert_allclose(grad[:, j], numeric, rtol=1e-5, atol=1e-9)
+
+
+def test_loss_is_cross_entropy_by_hand():
+    model = models.softmax_regression(features=2, classes=3)
+    theta = np.array([[1.0, 0.0, -1.0, 0.5, 0.5, 0.5, 0.0, 0.0, 0.0]])  # W = [[1,0,-1],[.5,.5,.5]], b = 0
+    x, y = np.array([[1.0, 2.0]]), np.array([0])
+    z = np.array([2.0, 1.0, 0.0])
+    expected = -(z[0] - np.log(np.exp(z).sum()))
+    np.testing.assert_allclose(model.loss_and_grad(theta, x, y)[0], [expected], rtol=1e-14)
+    loss, accuracy = models.evaluate(model, theta, x, y)
+    assert loss[0] == pytest.approx(expected) and accuracy[0] == 1.0
+
+
+def test_large_products_are_cut_below_the_serial_size_and_agree():
+    rng = np.random.default_rng(0)
+    a, b = rng.random((3, 900, 64)), rng.random((3, 64, 32))
+    np.testing.assert_allclose(models._matmul(a, b), a @ b, rtol=1e-12)
+    c, d = rng.random((3, 64, 900)), rng.random((3, 900, 32))
+    np.testing.assert_allclose(models._matmul(c, d), c @ d, rtol=1e-12)
+
+
+def _small_run(seeds=(0, 1), batch_size=16, lr=(0.01, 0.03)):
+    data = datasets.split_digits()
+    opt = rmsprop(lr=np.array(lr)[:, None])
+    return train.train(models.mlp(16), opt, data, seeds, batch_size=batch_size, steps=40, every=20)
+
+
+def test_training_is_deterministic_to_the_byte():
+    first, second = _small_run(), _small_run()
+    for a, b in zip(first, second, strict=True):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_stacked_configurations_equal_separate_runs():
+    both = _small_run(seeds=(0, 1), lr=(0.01, 0.03))
+    alone = _small_run(seeds=(1,), lr=(0.03,))
+    np.testing.assert_allclose(both.test_loss[1], alone.test_loss[0], rtol=1e-12)
+    np.testing.assert_allclose(both.final_train_loss[1], alone.final_train_loss[0], rtol=1e-12)
+
+
+def test_training_lowers_the_loss_and_seeds_differ():
+    run = _small_run(seeds=(0, 1), lr=(0.01, 0.01))
+    assert np.all(run.train_loss[:, -1] < np.log(10))
+    assert run.test_loss[0, -1] != run.test_loss[1, -1]
+
+
+def test_batches_cover_each_epoch_once():
+    theta, rows = train.batch_order(5, 100, 30, 6, models.softmax_regression())
+    first_epoch = rows[:3].ravel()
+    assert len(set(first_epoch.tolist())) == 90  # 3 batches of 30 from 100 rows, no repeats
+    assert theta.shape == (650,)
+
+
+def test_progress_bar_reaches_the_total():
+    stream = io.StringIO()
+    bar = train.text_progress(40, "run", stream=stream, width=10)
+    bar(20)
+    bar(40)
+    assert stream.getvalue().endswith("\rrun [##########] 40/40\n")
+
+
+# Hinton's drift, checked against numbers derived by hand or by a separate formula.
+
+
+def test_sgd_stays_in_place_and_sign_descent_drifts_by_eight_steps_a_round():
+    sgd_path = drift.drift(sgd(lr=0.01), 1000)
+    assert np.abs(sgd_path).max() <= 0.009 + 1e-12 and abs(sgd_path[-1]) < 1e-12
+    sign_path = drift.drift(sign_descent(lr=0.01), 1000)
+    assert sign_path[-1] == pytest.approx(-0.08 * 100, abs=1e-9)  # nine steps down, one up, 100 rounds
+
+
+def test_rprop_drifts_by_the_hand_computed_cycle():
+    # Steady state: after the flip the step is 50 / 2 = 25, then grows by 1.2 up to the cap of 50.
+    path = drift.drift(rprop(lr=0.01), 300)
+    assert path[-1] - path[-11] == pytest.approx(-(25 + 30 + 36 + 43.2 + 5 * 50), rel=1e-12)
+
+
+def _rmsprop_cycle_drift(rho: float, lr: float = 0.01) -> float:
+    """Closed form: in the periodic steady state v_k = (1 - rho) sum_j rho^j g_{k-j}^2 / (1 - rho^10)."""
+    g = np.array(drift.HINTON_GRADIENTS)
+    total = 0.0
+    for k in range(10):
+        history = np.array([g[(k - j) % 10] ** 2 for j in range(10)])
+        v = (1 - rho) * np.sum(rho ** np.arange(10) * history) / (1 - rho**10)
+        total += -lr * g[k] / (np.sqrt(v) + 1e-8)
+    return total
+
+
+@pytest.mark.parametrize("rho", [0.5, 0.9, 0.99])
+def test_rmsprop_drift_per_round_matches_the_steady_state_formula(rho):
+    path = drift.drift(rmsprop(lr=0.01, rho=rho), 5000)
+    assert path[-1] - path[-11] == pytest.approx(_rmsprop_cycle_drift(rho), rel=1e-6)
+
+
+def test_rmsprop_drift_shrinks_as_rho_approaches_one():
+    drifts = [abs(_rmsprop_cycle_drift(rho)) for rho in (0.9, 0.99, 0.999)]
+    assert drifts[0] > 5 * drifts[1] > 25 * drifts[2] > 0
+
+
+def test_sign_methods_settle_at_the_median_root_with_curvature():
+    for opt in (sign_descent(lr=0.01), rprop(lr=0.01)):
+        settled = drift.drift(opt, 3000, curvature=1.0)[-100:].mean()
+        assert settled == pytest.approx(-0.1, abs=0.006)  # nine of ten batches: g = w + 0.1
+    assert abs(drift.drift(sgd(lr=0.01), 3000, curvature=1.0)[-100:].mean()) < 1e-4
+
+
+# The comparison: protocol and the table the page prints.
+
+
+def test_grids_are_half_decades_and_every_contender_has_one():
+    assert compare.half_decades(-1, 0) == (0.1, 0.316, 1.0)
+    for contender in compare.CONTENDERS + compare.BATCH_CONTENDERS:
+        lrs = np.log10(contender.axes["lr"])
+        np.testing.assert_allclose(np.diff(lrs), 0.5, atol=0.002)
+
+
+@pytest.fixture(scope="module")
+def comparisons():
+    return {model: compare.comparison(compare.Settings(model=model)) for model in ("softmax", "mlp")}
+
+
+def test_choice_is_the_best_median_validation_and_not_at_the_grid_edge(comparisons):
+    for model, result in comparisons.items():
+        for contender, row in zip(compare.CONTENDERS, result["results"], strict=True):
+            medians = [np.inf if m is None else m for m in row["medians"]]
+            assert row["best_index"] == int(np.argmin(medians))
+            assert row["best"] == {k: float(v[row["best_index"]]) for k, v in contender.grid().items()}
+            if contender.label != "Rprop":  # Rprop's lr is only its first step: its grid barely matters
+                lr_index = row["best_index"] // (row["grid_points"] // len(contender.axes["lr"]))
+                assert 0 < lr_index < len(contender.axes["lr"]) - 1, (model, contender.label)
+
+
+def test_the_printed_table_is_the_run(comparisons):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        compare.print_comparison(compare.Settings(model="mlp"))
+    lines = out.getvalue().splitlines()[1:]
+    for line, row in zip(lines, comparisons["mlp"]["results"], strict=True):
+        assert line.startswith(row["label"])
+        assert f"{np.median(row['test_loss']):.3f} ({min(row['test_loss']):.3f}-{max(row['test_loss']):.3f})" in line
+        assert f"{100 * np.median(row['test_accuracy']):.1f}" in line
+
+
+def test_the_claims_of_the_page(comparisons):
+    by_label = {r["label"]: r for r in comparisons["mlp"]["results"]}
+    soft = {r["label"]: r for r in comparisons["softmax"]["results"]}
+    median = {k: np.median(r["test_loss"]) for k, r in by_label.items()}
+    assert median["Rprop"] > 2 * median["RMSprop"]  # RMSprop beats its ancestor
+    assert np.median(soft["Rprop"]["test_loss"]) > 100 * np.median(soft["RMSprop"]["test_loss"])
+    assert median["Adam"] < median["RMSprop"] and np.median(soft["Adam"]["test_loss"]) < np.median(
+        soft["RMSprop"]["test_loss"]
+    )
+    for name in ("SGD", "SGD, momentum 0.9", "Adagrad"):  # a tie within the seeds' spread
+        assert abs(median[name] - median["RMSprop"]) < max(by_label["RMSprop"]["test_loss"]) - min(
+            by_label["RMSprop"]["test_loss"]
+        )
+
+
+def test_batch_study_rprop_shines_on_full_batches_and_fails_on_mini_batches():
+    result = compare.batch_study()
+    loss = {(r["label"], r["batch_size"]): np.median(r["train_loss"]) for r in result["results"]}
+    full = max(compare.BATCH_SIZES)
+    assert loss["Rprop", full] < min(loss["RMSprop", full], loss["SGD", full])
+    for size in (32, 8):
+        assert loss["Rprop", size] > np.log(10) > 10 * loss["RMSprop", size]
