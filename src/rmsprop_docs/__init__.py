@@ -7,6 +7,8 @@
 
 from rmsprop_docs.optimizers import (
     CONVENTIONS,
+    FRAMEWORKS,
+    TORCH_OPTIMIZERS,
     AdagradState,
     Convention,
     GradientDescentState,
@@ -14,9 +16,14 @@ from rmsprop_docs.optimizers import (
     RMSpropState,
     Schedule,
     adagrad,
+    adam,
+    adamw,
     gradient_descent,
     rmsprop,
+    rprop,
     schedule,
+    sgd,
+    sign_descent,
 )
 from rmsprop_docs.problems import PROBLEMS, Problem
 from rmsprop_docs.sweep import SweepResult, grid, sweep
@@ -27,8 +34,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CONVENTIONS",
+    "FRAMEWORKS",
     "MAX_STEPS",
     "PROBLEMS",
+    "TORCH_OPTIMIZERS",
     "AdagradState",
     "Convention",
     "DivergenceError",
@@ -40,10 +49,15 @@ __all__ = [
     "SweepResult",
     "Trajectory",
     "adagrad",
+    "adam",
+    "adamw",
     "gradient_descent",
     "grid",
     "rmsprop",
+    "rprop",
     "schedule",
+    "sgd",
+    "sign_descent",
     "sweep",
     "trace",
 ]
