@@ -9,6 +9,8 @@ pipeline's push of the figures is refused, rebases onto the new tip and goes
 through; the deploy job checks out that commit and publishes it with mike.
 Then it checks what a reader would get: the root redirects to dev, the 404
 page exists, and the published figures are the ones the newest code draws.
+Last, a tag v0.1 is pushed: it is deployed as 0.1, alias latest, which
+becomes the default, and the 404 page becomes 0.1's.
 
 The shell that runs is the text of the steps in .github/workflows/docs.yml,
 run as GitHub runs it (bash -eo pipefail), with the step's env; "origin" is a
@@ -64,7 +66,7 @@ def git(cwd: pathlib.Path, *args: str, env: dict | None = None) -> str:
     return done.stdout.strip()
 
 
-def step(job: str, name: str) -> tuple[str, dict[str, str]]:
+def step(job: str, name: str, context: dict[str, str]) -> tuple[str, dict[str, str]]:
     """The shell of a step of docs.yml and its env, with the expressions filled in."""
     steps = yaml.safe_load(WORKFLOW.read_text())["jobs"][job]["steps"]
     found = next(s for s in steps if s.get("name") == name)
@@ -72,7 +74,7 @@ def step(job: str, name: str) -> tuple[str, dict[str, str]]:
     assert "${{" not in script, f"step {name!r} should take GitHub expressions through env only"
 
     def fill(value: str) -> str:
-        return re.sub(r"\$\{\{\s*([^}]+?)\s*\}\}", lambda m: CONTEXT[m.group(1)], str(value))
+        return re.sub(r"\$\{\{\s*([^}]+?)\s*\}\}", lambda m: context[m.group(1)], str(value))
 
     return script, {key: fill(value) for key, value in found.get("env", {}).items()}
 
@@ -90,9 +92,11 @@ def runner_env(clone: pathlib.Path, tools: pathlib.Path, extra: dict[str, str]) 
     }
 
 
-def run_step(job: str, name: str, clone: pathlib.Path, tools: pathlib.Path, temp: pathlib.Path) -> dict[str, str]:
+def run_step(
+    job: str, name: str, clone: pathlib.Path, tools: pathlib.Path, temp: pathlib.Path, context: dict = CONTEXT
+) -> dict[str, str]:
     """Run one step as GitHub does; return what it wrote to GITHUB_OUTPUT."""
-    script, env = step(job, name)
+    script, env = step(job, name, context)
     output = temp / f"{job}-output"
     output.write_text("")
     (temp / "runner-temp").mkdir(exist_ok=True)
@@ -234,7 +238,30 @@ def play(temp: pathlib.Path) -> int:
     for name in json.loads((deployer / "docs/assets/manifest.json").read_text())["figures"]["cubic-rmsprop"]["files"]:
         assert (pages / "dev" / "assets" / name).read_bytes() == (deployer / "docs" / "assets" / name).read_bytes()
     say(f"published figures are those of {sha[:7]}, fresh for its code: {fresh.stdout.strip()}")
-    say("dry run passed: one push of figure code -> figures committed after a concurrent push -> deployed")
+
+    # 5. The first release: a tag on main's tip becomes 0.1, "latest" and the default.
+    git(alice, "pull", "--quiet", "--ff-only", "origin", "main")
+    git(alice, "tag", "v0.1")
+    git(alice, "push", "--quiet", "origin", "v0.1")
+    say("alice pushes the tag v0.1 on main's tip: the docs pipeline starts again")
+    release = {**CONTEXT, "github.ref_type": "tag", "github.ref_name": "v0.1"}
+    tagged = temp / "runner-release"
+    git(temp, "clone", "--quiet", "--branch", "v0.1", str(origin), str(tagged))  # ref: refs/tags/v0.1
+    out = run_step("figures", "Render stale figures and push them", tagged, tools, temp, release)
+    assert out["sha"] == sha, "a release deploys the commit it tags"
+    shutil.rmtree(deployer)
+    git(temp, "clone", "--quiet", "--no-checkout", str(origin), str(deployer))
+    git(deployer, "checkout", "--quiet", "--detach", out["sha"])
+    run_step("deploy", "Deploy with mike", deployer, tools, temp, release)
+    git(pages, "pull", "--quiet", "origin", "gh-pages")
+    versions = json.loads((pages / "versions.json").read_text())
+    say(f"gh-pages: versions {[(v['version'], v['aliases']) for v in versions]}")
+    assert {v["version"]: v["aliases"] for v in versions} == {"0.1": ["latest"], "dev": []}
+    assert "latest/" in (pages / "index.html").read_text(), "the root redirects to the release"
+    assert (pages / "404.html").read_text() == (pages / "0.1" / "404.html").read_text()
+    assert "/rmsprop-docs/0.1/assets/stylesheets/" in (pages / "404.html").read_text()
+    say("gh-pages: the root redirects to latest/, 404.html is 0.1's")
+    say("dry run passed: a push of figure code -> figures pushed past a concurrent push -> deployed; then a release")
     return 0
 
 
