@@ -1,0 +1,591 @@
+"""The playground page in headless Chromium: its JavaScript port computes what the library computes.
+
+``window.rmspropDocs.trace(config)`` must return the library's points, bit for
+bit, for every configuration the library accepts; refuse the ones it refuses
+with the same message; and diverge at the same step.  The page must then draw
+those points: after a drag, a slider moved with the keyboard, or a link with
+settings, the path on the plot is the library's trace for the new settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import math
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import threading
+import urllib.parse
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES, IN_CI
+from rmsprop_docs import PROBLEMS, DivergenceError, adagrad, gradient_descent, rmsprop, schedule, trace
+
+CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
+    if IN_CI:
+        pytest.fail(message + " -- browser tests may not be skipped with CI=true", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+BIN = pathlib.Path(sys.executable).parent
+CONVENTIONS = ("pytorch", "keras", "tf1")
+
+# ---------------------------------------------------------------- serving and loading
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def open_playground(browser, site_url, query="", **options):
+    """A fresh page on the playground; requests outside 127.0.0.1 are refused and recorded."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    page = context.new_page()
+    page.outside, page.errors = [], []
+
+    def route(r):
+        if urllib.parse.urlparse(r.request.url).hostname == "127.0.0.1" or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            page.outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.goto(site_url + "playground/" + query, wait_until="networkidle")
+    page.wait_for_function("() => window.rmspropDocs && window.rmspropDocs.playground")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser, site_url):
+    """One quiet page (reduced motion: nothing animates) for the arithmetic checks."""
+    page = open_playground(browser, site_url, reduced_motion="reduce")
+    yield page
+    page.context.close()
+
+
+# ---------------------------------------------------------------- the two sides
+
+JS_TRACE = """(config) => {
+    try {
+        return {points: window.rmspropDocs.trace(config).points};
+    } catch (error) {
+        return {error: error.name, message: error.message, step: error.step ?? null};
+    }
+}"""
+
+
+def library_optimizer(config: dict):
+    lr = config.get("lr", 0.01)
+    if config.get("schedule"):
+        s = config["schedule"]
+        lr = schedule(s["kind"], lr, **{k: v for k, v in s.items() if k != "kind"})
+    name = config.get("optimizer", "rmsprop")
+    if name == "gradient_descent":
+        return gradient_descent(lr=lr)
+    if name == "adagrad":
+        return adagrad(lr=lr, eps=config.get("eps", 1e-8))
+    options = {k: config[k] for k in ("rho", "eps", "momentum", "centered", "weight_decay", "convention") if k in config}
+    return rmsprop(lr=lr, **options)
+
+
+def library(config: dict) -> dict:
+    """What rmsprop_docs computes for ``config``, in the page's reply format."""
+    try:
+        path = trace(config["problem"], config["x0"], library_optimizer(config), config.get("steps", 1000))
+    except DivergenceError as error:
+        return {"error": "DivergenceError", "message": str(error)}
+    except ValueError as error:
+        return {"error": "Error", "message": str(error)}
+    return {"points": path.points}
+
+
+def in_page(page, config: dict) -> dict:
+    return page.evaluate(JS_TRACE, config)
+
+
+def assert_same(page, config: dict) -> None:
+    ours, theirs = in_page(page, config), library(config)
+    if "points" in theirs:
+        assert "points" in ours, (config, ours)
+        points = np.array(ours["points"], dtype=np.float64)
+        assert points.shape == theirs["points"].shape, config
+        assert np.array_equal(points, theirs["points"]), (config, np.argwhere(points != theirs["points"])[:3])
+    else:
+        assert ours.get("error") == theirs["error"], (config, ours, theirs)
+        assert ours["message"] == theirs["message"], config
+
+
+# ---------------------------------------------------------------- the library's own cases
+
+
+def fixture_cases():
+    cases = json.loads((FIXTURES / "frameworks.json").read_text())["cases"]
+    out = []
+    for case in cases:
+        config = {"problem": case["problem"], "x0": case["x0"], "steps": 1000, "convention": case["framework"]}
+        config.update({k: case[k] for k in ("lr", "rho", "eps", "momentum", "centered", "weight_decay") if k in case})
+        out.append(config)
+    return out
+
+
+def test_the_framework_fixtures_configurations_match_the_library(page):
+    cases = fixture_cases()
+    assert len(cases) >= 40 and {c["convention"] for c in cases} >= {"pytorch", "keras"}
+    for config in cases:
+        assert_same(page, config)
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_every_problem_and_optimizer_from_its_usual_start(page, problem):
+    start = list(PROBLEMS[problem].x0)
+    for convention in CONVENTIONS:
+        assert_same(page, {"problem": problem, "x0": start, "convention": convention, "steps": 1000})
+        assert_same(page, {"problem": problem, "x0": start, "convention": convention, "momentum": 0.9, "steps": 500})
+        assert_same(page, {"problem": problem, "x0": start, "convention": convention, "centered": True, "steps": 500})
+    for optimizer in ("gradient_descent", "adagrad"):
+        assert_same(page, {"problem": problem, "x0": start, "optimizer": optimizer, "lr": 0.01, "steps": 1000})
+
+
+def test_the_command_lines_json_is_the_pages_points(page):
+    runs = [
+        ["rosenbrock", "--x0", "-1.5,2", "--steps", "2000", "--lr", "0.003", "--rho", "0.99"],
+        ["beale", "--x0", "1,1.5", "--steps", "500", "--momentum", "0.9", "--centered", "--convention", "keras"],
+        ["cubic", "--x0", "0.3", "--steps", "300", "--lr", "0.1", "--eps", "0.5", "--convention", "tf1"],
+        ["rotated", "--x0", "-2,1", "--weight-decay", "0.05", "--lr", "0.05", "--convention", "keras"],
+    ]
+    for argv in runs:
+        done = subprocess.run(
+            [str(BIN / "rmsprop-docs"), "trace", *argv, "--format", "json"], capture_output=True, text=True, check=True
+        )
+        printed = json.loads(done.stdout)
+        h = printed["hyperparameters"]
+        config = {"problem": argv[0], "x0": [float(v) for v in argv[2].split(",")], "steps": printed["steps"]}
+        config.update({k: h[k] for k in ("lr", "rho", "eps", "momentum", "centered", "weight_decay", "convention")})
+        ours = in_page(page, config)
+        assert np.array_equal(np.array(ours["points"], dtype=np.float64), np.array(printed["points"])), argv
+
+
+# ---------------------------------------------------------------- generated configurations
+
+
+@st.composite
+def configurations(draw, optimizers=("rmsprop",)):
+    name = draw(st.sampled_from(sorted(PROBLEMS)))
+    problem = PROBLEMS[name]
+    windows = problem.bounds[: problem.dim]
+    x0 = [draw(st.floats(lo - 1.0, hi + 1.0, allow_subnormal=False)) for lo, hi in windows]
+    decade = st.floats(-4.0, 0.5).map(lambda e: float(f"{10**e:.3g}"))
+    config = {
+        "problem": name,
+        "x0": x0,
+        "steps": draw(st.sampled_from([0, 1, 2, 17, 300, 1000])),
+        "optimizer": draw(st.sampled_from(optimizers)),
+        "lr": draw(st.one_of(decade, st.floats(1e-4, 3.0))),
+    }
+    if config["optimizer"] in ("rmsprop", "adagrad"):
+        config["eps"] = draw(st.one_of(st.just(1e-8), st.floats(-10.0, 1.0).map(lambda e: 10**e)))
+    if config["optimizer"] == "rmsprop":
+        convention = draw(st.sampled_from(CONVENTIONS))
+        config.update(
+            convention=convention,
+            rho=draw(st.one_of(st.sampled_from([0.0, 0.5, 0.9, 0.99, 0.999]), st.floats(0.0, 0.9999))),
+            momentum=draw(st.one_of(st.just(0.0), st.sampled_from([0.5, 0.9]), st.floats(0.0, 0.99))),
+            centered=draw(st.booleans()),
+            weight_decay=0.0
+            if convention == "tf1"
+            else draw(st.one_of(st.just(0.0), st.floats(-4.0, 0.0).map(lambda e: 10**e))),
+        )
+    if draw(st.integers(0, 4)) == 0:  # the schedules whose arithmetic is exact in both (see below)
+        config["schedule"] = draw(
+            st.sampled_from(
+                [
+                    {"kind": "constant"},
+                    {"kind": "step", "gamma": 0.5, "every": 7},
+                    {"kind": "inverse_sqrt", "every": 3},
+                    {"kind": "cosine", "horizon": 1, "lr_min": 0.0},
+                ]
+            )
+        )
+    return config
+
+
+_checked = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_checked
+@given(config=configurations())
+def test_generated_rmsprop_configurations_match_the_library(page, config):
+    assert_same(page, config)
+
+
+@_checked
+@given(config=configurations(optimizers=("gradient_descent", "adagrad", "rmsprop")))
+def test_generated_baseline_configurations_match_the_library(page, config):
+    assert_same(page, config)
+
+
+def test_divergence_stops_both_at_the_same_step_with_the_same_message(page):
+    diverging = [
+        {"problem": "rosenbrock", "x0": [-1.5, 2.0], "lr": 10.0, "weight_decay": 1.0, "convention": "keras"},
+        {"problem": "quadratic", "x0": [1.0, 0.0], "optimizer": "gradient_descent", "lr": 2.0},
+        {"problem": "rosenbrock", "x0": [-1.5, 2.0], "optimizer": "gradient_descent", "lr": 0.01},
+        {"problem": "beale", "x0": [4.0, 4.0], "optimizer": "gradient_descent", "lr": 0.01},
+    ]
+    for config in diverging:
+        theirs = library(config)
+        assert theirs.get("error") == "DivergenceError", config
+        ours = in_page(page, config)
+        assert ours["error"] == "DivergenceError" and ours["message"] == theirs["message"], (ours, theirs)
+        assert ours["step"] == int(re.match(r"step (\d+):", theirs["message"]).group(1))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lr": 0.0},
+        {"lr": -1.0},
+        {"lr": math.inf},
+        {"lr": "fast"},
+        {"rho": 1.0},
+        {"rho": -0.1},
+        {"eps": 0.0},
+        {"momentum": 1.0},
+        {"weight_decay": -0.001},
+        {"convention": "tf2"},
+        {"convention": "tf1", "weight_decay": 0.1},
+        {"centered": "no"},
+        {"problem": "sphere"},
+        {"steps": 2.5},
+        {"steps": -1},
+        {"steps": 10_000_001},
+        {"x0": [1.0]},
+        {"x0": [1.0, math.nan]},
+        {"schedule": {"kind": "exponential", "gamma": 1.5}},
+        {"schedule": {"kind": "cosine", "horizon": 0}},
+        {"schedule": {"kind": "cosine", "horizon": 10, "lr_min": 1.0}},
+        {"schedule": {"kind": "linear"}},
+    ],
+)
+def test_invalid_configurations_are_refused_with_the_librarys_message(page, change):
+    config = {"problem": "quadratic", "x0": [1.0, 0.0], "steps": 10, **change}
+    theirs = library(config)
+    assert theirs.get("error") == "Error", theirs
+    ours = in_page(page, config)
+    assert ours.get("error") == "Error", ours
+    assert ours["message"] == theirs["message"]
+    assert re.match(r"[a-z_0-9]+ must ", ours["message"]) or "options" in ours["message"]
+
+
+# ---------------------------------------------------------------- schedules
+
+JS_RATES = """([kind, lr, options, steps]) => {
+    const s = window.rmspropDocs.schedule(kind, lr, options);
+    return Array.from({length: steps}, (_, t) => s(t));
+}"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "options"),
+    [
+        ("constant", {}),
+        ("step", {"gamma": 0.5, "every": 10}),
+        ("step", {"gamma": 0.9, "every": 25}),
+        ("inverse_sqrt", {"every": 7}),
+        ("exponential", {"gamma": 0.999}),
+        ("exponential", {"gamma": 0.5}),
+        ("cosine", {"horizon": 1000, "lr_min": 0.0001}),
+    ],
+)
+def test_schedules_give_the_librarys_rates(page, kind, options):
+    s = schedule(kind, 0.01, **options)
+    theirs = np.array([s(t) for t in range(2000)])
+    ours = np.array(page.evaluate(JS_RATES, [kind, 0.01, options, 2000]), dtype=np.float64)
+    # Python's schedules call libm's pow and cos, which round correctly but for rare cases; the page rounds
+    # correctly (double-double arithmetic).  They agree exactly almost always and never differ by more than
+    # an ulp.
+    assert np.all(np.abs(ours - theirs) <= np.spacing(np.abs(theirs)))
+    assert np.mean(ours == theirs) >= 0.995
+    if kind in ("constant", "inverse_sqrt") or options.get("gamma") == 0.5:  # no libm call, or exact powers of 2
+        assert np.array_equal(ours, theirs)
+
+
+def test_schedules_in_runs(page):
+    for s in ({"kind": "step", "gamma": 0.5, "every": 100}, {"kind": "inverse_sqrt", "every": 10}):
+        for convention in CONVENTIONS:
+            config = {"problem": "rosenbrock", "x0": [-1.5, 2.0], "lr": 0.01, "convention": convention, "schedule": s}
+            assert_same(page, config)
+    assert_same(page, {"problem": "cubic", "x0": [-1.0], "optimizer": "adagrad", "lr": 0.5, "schedule": s})
+
+
+# ---------------------------------------------------------------- what the page draws
+
+JS_PATHS = """() => [...document.querySelectorAll('.pg-path')].map(p => ({
+    id: p.dataset.optimizer,
+    xy: (p.getAttribute('d').match(/-?[0-9.]+(e[-+]?[0-9]+)?/g) || []).map(Number),
+}))"""
+
+
+def drawn_equals_library(page) -> list[str]:
+    """Check every drawn path: its points are the library's trace for the page's settings, and so are its pixels."""
+    handle = "window.rmspropDocs.playground"
+    drawn = page.evaluate(f"() => {handle}.drawn()")
+    paths = {p["id"]: p["xy"] for p in page.evaluate(JS_PATHS)}
+    assert drawn and set(paths) == {d["id"] for d in drawn}
+    for run in drawn:
+        config = run["config"]
+        if config["optimizer"] not in ("rmsprop", "gradient_descent", "adagrad"):
+            continue
+        theirs = library({**config, "schedule": None})
+        assert page.evaluate(f"() => {handle}.shown()") == config["steps"]
+        assert np.array_equal(np.array(run["points"], dtype=np.float64), theirs["points"]), config
+        pixels = np.array(page.evaluate(f"(p) => {handle}.screenOf(p)", theirs["points"].tolist()))
+        vertices = np.array(paths[run["id"]]).reshape(-1, 2)
+        assert vertices.shape == pixels.shape
+        assert np.abs(vertices - pixels).max() <= 0.006
+    return [d["id"] for d in drawn]
+
+
+def wait_until_drawn(page):
+    page.wait_for_function(
+        "() => { const p = window.rmspropDocs.playground; return !p.playing() && p.shown() === p.state().steps; }",
+        timeout=20000,
+    )
+
+
+def test_dragging_the_start_redraws_the_librarys_path(browser, site_url):
+    page = open_playground(browser, site_url, "?problem=rosenbrock&optimizers=rmsprop-pytorch,rmsprop-keras")
+    handle = "window.rmspropDocs.playground"
+    wait_until_drawn(page)
+    before = page.evaluate(f"() => {handle}.drawn()")[0]["points"]
+    # Where the start is, and where (0.5, 2.5) is, in the window's pixels.
+    to_client = """(points) => {
+        const svg = document.querySelector('.pg-plot');
+        const m = svg.getScreenCTM();
+        return window.rmspropDocs.playground.screenOf(points)
+            .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+    }"""
+    (sx, sy), (tx, ty) = page.evaluate(to_client, [[-1.5, 2.0], [0.5, 2.5]])
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+    page.mouse.move((sx + tx) / 2, (sy + ty) / 2, steps=5)
+    page.mouse.move(tx, ty, steps=5)
+    page.mouse.up()
+    wait_until_drawn(page)
+    x0 = page.evaluate(f"() => {handle}.state().x0")
+    assert abs(x0[0] - 0.5) < 0.01 and abs(x0[1] - 2.5) < 0.01
+    assert drawn_equals_library(page) == ["rmsprop-pytorch", "rmsprop-keras"]
+    after = page.evaluate(f"() => {handle}.drawn()")[0]["points"]
+    assert after[0] == x0 and after != before
+    page.wait_for_function("(x0) => location.search.includes(x0)", arg=f"x0={x0[0]:g},{x0[1]:g}")  # the address follows
+    assert page.errors == [] and page.outside == []
+    page.context.close()
+
+
+def test_a_slider_moved_with_the_keyboard_redraws_the_librarys_path(browser, site_url):
+    page = open_playground(browser, site_url, "?problem=beale&optimizers=rmsprop-pytorch,gradient_descent,adagrad")
+    handle = "window.rmspropDocs.playground"
+    wait_until_drawn(page)
+    before = page.evaluate(f"() => {handle}.drawn()")[0]["points"][-1]
+    lr = page.get_by_role("slider", name="Learning rate η (slider)")
+    lr.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wait_until_drawn(page)
+    assert page.evaluate(f"() => {handle}.state().lr") == 0.0126  # two steps of 0.05 in log10, 3 digits
+    assert page.get_by_role("spinbutton", name=re.compile("Learning rate")).input_value() == "0.0126"
+    assert drawn_equals_library(page) == ["rmsprop-pytorch", "gradient_descent", "adagrad"]
+    assert page.evaluate(f"() => {handle}.drawn()")[0]["points"][-1] != before
+    page.wait_for_function("() => location.search.includes('lr=0.0126')")
+    # the typed box and the momentum slider, the same way
+    page.get_by_role("slider", name="Momentum μ (slider)").focus()
+    page.keyboard.press("End")
+    wait_until_drawn(page)
+    assert page.evaluate(f"() => {handle}.state().momentum") == 0.99
+    drawn_equals_library(page)
+    page.get_by_role("checkbox", name="Centered RMSprop").check()
+    wait_until_drawn(page)
+    assert page.evaluate(f"() => {handle}.drawn()")[0]["config"]["centered"] is True
+    drawn_equals_library(page)
+    assert page.errors == []
+    page.context.close()
+
+
+def test_the_start_marker_moves_with_arrow_keys(browser, site_url):
+    page = open_playground(browser, site_url, "?problem=quadratic&x0=1,0", reduced_motion="reduce")
+    handle = "window.rmspropDocs.playground"
+    page.get_by_role("slider", name="Starting point; arrow keys move it").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowDown")
+    assert page.evaluate(f"() => {handle}.state().x0") == [1.03, -0.3]
+    drawn_equals_library(page)
+    page.context.close()
+
+
+def test_a_link_with_settings_opens_those_settings(browser, site_url):
+    query = (
+        "?problem=elongated&x0=-2,1&optimizers=rmsprop-keras,rmsprop-tf1,adam,heavy_ball"
+        "&steps=400&lr=0.05&rho=0.99&eps=0.001&momentum=0.5&centered=true&schedule=step:gamma=0.5,every=100"
+    )
+    page = open_playground(browser, site_url, query, reduced_motion="reduce")
+    state = page.evaluate("() => window.rmspropDocs.playground.state()")
+    assert state["problem"] == "elongated" and state["steps"] == 400 and state["centered"] is True
+    assert state["optimizers"] == ["rmsprop-keras", "rmsprop-tf1", "adam", "heavy_ball"]
+    assert page.get_by_role("combobox", name="Schedule").input_value() == "step"
+    assert page.get_by_role("spinbutton", name="Factor γ").input_value() == "0.5"
+    for run in page.evaluate("() => window.rmspropDocs.playground.drawn()"):
+        config = run["config"]
+        assert config["schedule"] == "step:gamma=0.5,every=100"
+        if config["optimizer"] == "rmsprop":
+            theirs = library({**config, "schedule": {"kind": "step", "gamma": 0.5, "every": 100}})
+            assert np.array_equal(np.array(run["points"], dtype=np.float64), theirs["points"])
+        assert len(run["points"]) == 401
+    assert page.evaluate("() => window.rmspropDocs.playground.address()") == query
+    page.context.close()
+
+
+def test_invalid_settings_and_divergence_are_reported_on_the_page(browser, site_url):
+    query = "?problem=rosenbrock&optimizers=rmsprop-keras,rmsprop-tf1&lr=10&weight_decay=1"
+    page = open_playground(browser, site_url, query, reduced_motion="reduce")
+    readouts = page.locator(".pg-readout").all_inner_texts()
+    config = {"problem": "rosenbrock", "x0": [-1.5, 2.0], "lr": 10.0, "weight_decay": 1.0, "convention": "keras"}
+    theirs = library(config)
+    step = int(re.match(r"step (\d+):", theirs["message"]).group(1))
+    assert f"Diverged at step {step}" in readouts[0]
+    assert "weight_decay must be 0 with convention tf1" in readouts[1]
+    page.context.close()
+
+
+# ---------------------------------------------------------------- reading it without seeing it, and small screens
+
+
+def test_summary_is_announced_and_reduced_motion_does_not_autoplay(browser, site_url):
+    page = open_playground(browser, site_url, "?problem=cubic&x0=-1", reduced_motion="reduce")
+    handle = "window.rmspropDocs.playground"
+    assert page.evaluate(f"() => {handle}.playing()") is False
+    assert page.evaluate(f"() => {handle}.shown()") == 1000
+    summary = page.locator("[aria-live=polite]")
+    path = trace("cubic", [-1.0], rmsprop(), 1000)
+    final = f"{path.final[0]:.6g}"
+    page.wait_for_function("() => document.querySelector('[aria-live=polite]').textContent.includes('RMSprop')")
+    text = summary.inner_text()
+    assert final in text and "1000 steps" in text and f"at step {path.steps_to(0.001)}" in text
+    page.context.close()
+
+    moving = open_playground(browser, site_url, "?problem=cubic&x0=-1", reduced_motion="no-preference")
+    assert moving.evaluate(f"() => {handle}.playing()") is True
+    shown = moving.evaluate(f"() => {handle}.shown()")
+    assert shown < 1000
+    wait_until_drawn(moving)
+    moving.context.close()
+
+
+CONTROLS = ".playground :is(input, select, button, [tabindex='0'])"
+
+
+def test_no_serious_accessibility_violations_and_every_control_is_named(browser, site_url):
+    axe = Axe()
+    for scheme in ("light", "dark"):
+        page = open_playground(browser, site_url, "?optimizers=rmsprop-pytorch,adam", color_scheme=scheme)
+        page.get_by_role("combobox", name="Schedule").select_option("step")  # show the optional fields too
+        results = axe.run(page)
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], serious
+        unnamed = page.evaluate(
+            """(selector) => [...document.querySelectorAll(selector)]
+                .filter(e => !e.closest('[hidden]'))
+                .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                             && !e.getAttribute('aria-labelledby') && !e.textContent.trim())
+                .map(e => e.outerHTML.slice(0, 80))""",
+            CONTROLS,
+        )
+        assert unnamed == []
+        page.context.close()
+
+
+def test_every_control_is_reachable_with_tab(browser, site_url):
+    page = open_playground(browser, site_url, reduced_motion="reduce")
+    controls = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
+            .filter(e => e.offsetParent !== null || e instanceof SVGElement).length""",
+        CONTROLS,
+    )
+    reached = set()
+    page.locator("article h1").first.click()
+    for _ in range(controls + 40):
+        page.keyboard.press("Tab")
+        key = page.evaluate(
+            "() => { const e = document.activeElement; return e && e.closest('.playground') ? "
+            "(e.id || e.textContent || e.getAttribute('aria-label')) : null; }"
+        )
+        if key:
+            reached.add(key)
+    assert len(reached) >= controls, (len(reached), controls)
+    page.context.close()
+
+
+def test_usable_at_375_pixels(browser, site_url):
+    page = open_playground(browser, site_url, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    width = page.evaluate("() => document.querySelector('.pg-plot').getBoundingClientRect().width")
+    assert 300 <= width <= 375
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.playground *')]
+            .filter(e => e instanceof HTMLElement && e.offsetParent !== null)
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(e => e.className || e.tagName)"""
+    )
+    assert overflowing == []
+    page.context.close()
+
+
+def test_instant_navigation_starts_the_playground(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url, wait_until="networkidle")
+    page.locator("nav.md-nav--primary a", has_text="Playground").first.click()
+    page.wait_for_url("**/playground/")
+    page.wait_for_selector(".pg-plot .pg-path")
+    assert page.evaluate("() => !!window.document$")  # Material's instant navigation is active
+    assert page.locator(".pg-layout").count() == 1
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.pg-layout')).display") == "grid"
+    assert errors == []
+    context.close()
