@@ -219,17 +219,22 @@ def test_every_python_block_on_the_pages_is_checked():
         for example in doc_blocks.examples(page.read_text()):
             if example.compile_only:
                 compile_only += 1
-                assert "framework" in page.name or "needs" in example.compile_only
-    assert compile_only == 4  # the PyTorch, Keras, TF1 and Optax tabs
+                assert page.name == "frameworks.md" and "needs" in example.compile_only
+    # Only the framework tabs, one per recorded snippet: their outputs are held to the recordings elsewhere.
+    snippets = [p for p in (ROOT / "docs/snippets/frameworks").glob("*.py") if p.name != "conftest.py"]
+    assert compile_only == len(snippets) > 0
 
 
-def test_frameworks_page_states_what_the_fixtures_hold():
-    fixtures = json.loads((ROOT / "tests/fixtures/frameworks.json").read_text())
+def test_frameworks_page_names_every_recorded_framework_and_version():
     page = (ROOT / "docs/frameworks.md").read_text()
-    torch_version = fixtures["versions"]["torch"].split("+")[0]
-    assert f"torch {torch_version}" in page
-    assert f"Keras {fixtures['versions']['keras']}" in page
-    assert f"{len(fixtures['cases'])} runs of {fixtures['steps']} steps" in page
+    recordings = [p for p in (ROOT / "tests/fixtures/frameworks").glob("*.json") if p.name != "snippets.json"]
+    assert len(recordings) == 8
+    for path in recordings:
+        fixture = json.loads(path.read_text())
+        # the class names are wrapped in the page's table; that table is the records' own (docs test)
+        assert fixture["framework"] in page, path.name
+        main_package = next(iter(fixture["versions"]))
+        assert f"{main_package} {fixture['versions'][main_package].split('+')[0]}" in page, path.name
 
 
 def test_mike_deploys_two_versions_with_an_alias(tmp_path):

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import pathlib
 from collections.abc import Iterable
@@ -99,6 +100,12 @@ def read(module: str) -> bytes:
     return source_path(module).read_bytes()
 
 
+@functools.lru_cache(maxsize=1024)
+def _imports(source: bytes, module: str) -> frozenset[str]:
+    # Keyed on the source itself, so an edited (or, in tests, substituted) file is parsed again.
+    return frozenset(imported_modules(ast.parse(source), module))
+
+
 def closure(roots: Iterable[str]) -> list[str]:
     """``roots`` and every module of this package they import, directly or not, sorted."""
     seen: set[str] = set()
@@ -108,7 +115,7 @@ def closure(roots: Iterable[str]) -> list[str]:
         if module in seen:
             continue
         seen.add(module)
-        todo.extend(imported_modules(ast.parse(read(module)), module) - seen)
+        todo.extend(_imports(read(module), module) - seen)
     return sorted(seen)
 
 
@@ -139,7 +146,12 @@ def behaviour(source: str | bytes) -> str:
 
 def module_digest(module: str) -> str:
     """The hash of one module's behaviour."""
-    return hashlib.sha256(behaviour(read(module)).encode()).hexdigest()
+    return _behaviour_digest(read(module))
+
+
+@functools.lru_cache(maxsize=1024)
+def _behaviour_digest(source: bytes) -> str:
+    return hashlib.sha256(behaviour(source).encode()).hexdigest()
 
 
 def notebook_imports(notebook: dict) -> set[str]:
