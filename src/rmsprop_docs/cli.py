@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from rmsprop_docs import arithmetic, problems, validation
 from rmsprop_docs.optimizers import CONVENTIONS, Optimizer, frameworks, schedules
 from rmsprop_docs.optimizers.baselines import TORCH_OPTIMIZERS
+from rmsprop_docs.render import limits
 from rmsprop_docs.trajectory import Trajectory, trace, trace_from
 
 PROG = "rmsprop-docs"
@@ -55,7 +56,7 @@ def _real(name: str):
 
 def _size(text: str) -> tuple[int, int]:
     try:
-        return validation.parse_size(text)
+        return limits.parse_size(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -222,9 +223,8 @@ def animate_from_args(args: argparse.Namespace) -> None:
     from rmsprop_docs.render import styles
 
     validation.choice("style", args.style, styles.STYLES)
-    validation.fps(args.fps)
-    validation.frames(args.frames, validation.steps(args.steps) + 1)
-    validation.frame_budget(args.frames, args.size or styles.get(args.style).size)
+    limits.fps(args.fps)
+    limits.frames(args.frames, validation.steps(args.steps) + 1)
     files.check_writable(args.output, ".gif")
     if args.still is not None:
         files.check_writable(args.still, ".png")

@@ -26,6 +26,13 @@ def check_writable(target: str | os.PathLike, suffix: str | None = None) -> path
     return target
 
 
+def _new_file_mode() -> int:
+    """The mode ``open`` would give a new file: 0o666 less the process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[pathlib.Path]:
     """Yield a temporary path beside ``target``; rename it into place on success.
@@ -50,7 +57,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[pathlib.Path]:
         yield tmp
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0o600; a rendered file gets the usual bits
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

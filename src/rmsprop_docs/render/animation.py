@@ -27,8 +27,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import GifImagePlugin, Image
 
-from rmsprop_docs import files, validation
-from rmsprop_docs.render import styles
+from rmsprop_docs import files
+from rmsprop_docs.render import limits, styles
 from rmsprop_docs.trajectory import Trajectory
 
 Box = tuple[float, float, float, float]  # display pixels: x0, y0, x1, y1, y upwards
@@ -398,10 +398,9 @@ def animate(
         >>> result.frames, result.size
         (50, (320, 180))
     """
-    frames = validation.frames(frames, len(path.points))
-    fps = validation.fps(fps)
+    frames = limits.frames(frames, len(path.points))
+    fps = limits.fps(fps)
     look = style.at_size(size) if isinstance(style, styles.Style) else styles.get(style, size)
-    validation.frame_budget(frames, look.size)
     delay_ms = max(10, 10 * round(100 / fps))  # whole centiseconds
     progress_bar = _Progress(frames, sys.stderr.isatty() if progress is None else progress)
 
