@@ -59,49 +59,6 @@ def _contours(ax, problem: problems.Problem, xlim, ylim) -> None:
     ax.set_ylabel("y")
 
 
-def precision_ending(out: pathlib.Path, *, steps: int, lr: float, size) -> None:
-    """Float64 hovers in a 2-cycle about lr from (2, -1); float32 lands on it."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, (left, right) = _figure(*size, ncols=2)
-        paths = {
-            dtype: trace("quadratic", (1.0, 0.0), rmsprop(lr=lr), steps, dtype) for dtype in ("float64", "float32")
-        }
-        for (dtype, path), colour in zip(paths.items(), COLOURS, strict=False):
-            distance = np.linalg.norm(path.points.astype(np.float64) - (2.0, -1.0), axis=1)
-            shown = np.where(distance == 0, np.nan, distance)
-            left.semilogy(shown, color=colour, lw=1.2, label=dtype)
-            exact = np.flatnonzero(distance == 0)
-            if exact.size:
-                left.axvline(exact[0], color=colour, ls=":", lw=1)
-                left.annotate(
-                    f"{dtype}: exactly (2, -1)\nfrom step {exact[0]}",
-                    (exact[0], 1e-3),
-                    xytext=(8, 0),
-                    textcoords="offset points",
-                    color=colour,
-                    fontsize=8,
-                )
-        left.set_xlabel("step")
-        left.set_ylabel("distance to (2, -1)")
-        left.set_title("Distance to the minimum")
-        left.legend(loc="upper right")
-        tail = paths["float64"].points[-6:].astype(np.float64)
-        right.plot(tail[:, 0], tail[:, 1], "-o", color=COLOURS[0], ms=5, lw=0.8, label="float64, last 6 points")
-        right.plot(2.0, -1.0, "*", ms=14, color=COLOURS[1], mec="white", label="float32 (and the minimum)")
-        for corner in tail[-2:]:
-            right.annotate(
-                f"({corner[0]:.4f}, {corner[1]:.4f})", corner, xytext=(6, -12), textcoords="offset points", fontsize=8
-            )
-        right.set_xlim(1.99, 2.012)
-        right.set_ylim(-1.012, -0.99)
-        right.set_aspect("equal", adjustable="box")
-        right.set_title("The last steps, magnified")
-        right.set_xlabel("x")
-        right.set_ylabel("y")
-        right.legend(loc="upper left", fontsize=7)
-        _save(figure, out)
-
-
 def accumulators(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, rho: float, size) -> None:
     """Adagrad's sum against RMSprop's leaky mean, and the step sizes they allow."""
     with matplotlib.rc_context(styles.DEFAULT.rc):
@@ -142,28 +99,6 @@ def eps_placement(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float,
         _save(figure, out)
 
 
-def variants(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, size, xlim, ylim) -> None:
-    """Plain RMSprop against each option, one panel per option."""
-    prob = problems.get(problem)
-    options = {
-        "momentum = 0.9": {"momentum": 0.9},
-        "centered": {"centered": True},
-        "weight decay = 0.5": {"weight_decay": 0.5},
-    }
-    with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, axes = _figure(*size, ncols=3)
-        plain = trace(problem, x0, rmsprop(lr=lr), steps).points
-        for ax, (name, kwargs) in zip(axes, options.items(), strict=True):
-            _contours(ax, prob, xlim, ylim)
-            other = trace(problem, x0, rmsprop(lr=lr, **kwargs), steps).points
-            ax.plot(plain[:, 0], plain[:, 1], "-", color=COLOURS[0], lw=1.1, label="plain")
-            ax.plot(other[:, 0], other[:, 1], "-", color=COLOURS[1], lw=1.1, label=name)
-            ax.plot(*x0, "o", mfc="none", mec=styles.START, ms=5)
-            ax.set_title(name)
-            ax.legend(loc="lower right", fontsize=6.5)
-        _save(figure, out)
-
-
 def hyperparameter_map(out: pathlib.Path, *, problem: str, x0, steps: int, tol: float, lrs, rhos, size) -> None:
     """Steps to reach tol of the minimum over a grid of lr and rho (vectorized sweep)."""
     lr_values = np.geomspace(*lrs)
@@ -185,9 +120,7 @@ def hyperparameter_map(out: pathlib.Path, *, problem: str, x0, steps: int, tol: 
 
 
 PLOTS: dict[str, Callable[..., None]] = {
-    "precision_ending": precision_ending,
     "accumulators": accumulators,
     "eps_placement": eps_placement,
-    "variants": variants,
     "hyperparameter_map": hyperparameter_map,
 }
