@@ -30,7 +30,13 @@ from conftest import FIXTURES, IN_CI
 from rmsprop_docs import PROBLEMS, DivergenceError, adagrad, gradient_descent, rmsprop, schedule, trace
 
 CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +127,9 @@ def library_optimizer(config: dict):
         return gradient_descent(lr=lr)
     if name == "adagrad":
         return adagrad(lr=lr, eps=config.get("eps", 1e-8))
-    options = {k: config[k] for k in ("rho", "eps", "momentum", "centered", "weight_decay", "convention") if k in config}
+    options = {
+        k: config[k] for k in ("rho", "eps", "momentum", "centered", "weight_decay", "convention") if k in config
+    }
     return rmsprop(lr=lr, **options)
 
 
