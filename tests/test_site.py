@@ -25,6 +25,8 @@ PAGES = [
     "exercises/index.html",
     "notebooks/one-variable/index.html",
     "notebooks/two-variables/index.html",
+    "notebooks/minibatch/index.html",
+    "playground/index.html",
     "api/index.html",
     "cli/index.html",
     "changelog/index.html",

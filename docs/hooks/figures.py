@@ -3,7 +3,9 @@
 Alt text, pixel sizes and file names come from the registry
 (``rmsprop_docs.figures``), so a page cannot drift from what was rendered.
 An animation becomes a ``<picture>`` whose still PNG replaces the GIF for
-readers who ask for reduced motion.  An unknown name fails the build.
+readers who ask for reduced motion.  An unknown name fails the build.  A
+figure placed inside an indented block (an admonition, a tab) is parsed as a
+paragraph; its ``<p>`` is dropped, since a ``<figure>`` cannot sit in one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 
 from rmsprop_docs import figures
 
+WRAPPED = re.compile(r'<p>\s*(<figure class="rmsprop-figure"(?:(?!</figure>).)*</figure>)\s*</p>', re.DOTALL)
 PLACEHOLDER = re.compile(r"\[\[figure\s+(?P<name>[\w-]+)\s*(?:\|\s*(?P<caption>.*?))?\]\]")
 
 
@@ -46,3 +49,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return _markup(figures.FIGURES[name], match.group("caption"), prefix)
 
     return PLACEHOLDER.sub(replace, markdown)
+
+
+def on_page_content(html_text: str, page, config, files) -> str:
+    return WRAPPED.sub(r"\1", html_text)

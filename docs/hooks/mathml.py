@@ -21,7 +21,8 @@ ARITHMATEX = re.compile(
 MARKDOWN_CELL = re.compile(
     r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.DOTALL
 )
-DISPLAY_DOLLARS = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+# a paragraph that is only a display formula loses its <p>: the formula's <div> cannot sit in one
+DISPLAY_DOLLARS = re.compile(r"(<p>\s*)?\$\$((?:(?!\$\$).)+)\$\$(?(1)\s*</p>)", re.DOTALL)
 INLINE_DOLLARS = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\$)")
 CDN_SCRIPTS = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
@@ -44,7 +45,7 @@ def _arithmatex(match: re.Match) -> str:
 
 
 def _notebook_cell(match: re.Match) -> str:
-    body = DISPLAY_DOLLARS.sub(lambda m: f'<div class="math-block">{to_mathml(m.group(1), True)}</div>', match.group(2))
+    body = DISPLAY_DOLLARS.sub(lambda m: f'<div class="math-block">{to_mathml(m.group(2), True)}</div>', match.group(2))
     body = INLINE_DOLLARS.sub(lambda m: to_mathml(m.group(1), False), body)
     return match.group(1) + body + match.group(3)
 
