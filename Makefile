@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve build test lint format bench assets serve-versions clean
+.PHONY: install serve build test lint format bench assets serve-versions clean audit mutation
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,20 @@ format: install
 test: lint
 	$(BIN)/python -m pytest
 
+# Lighthouse (mobile) and pa11y on every page of a fresh build served with gzip, on Debian's Chromium;
+# needs Node.js 20+ and npm. Prints a table per page. Not part of CI.
+audit: assets
+	cd tools/audit && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python tools/audit/audit.py
+
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# Mutation testing (mutmut 3, in a copy under .cache/mutation): the kill rate per module, at least 95%
+# of the mutants that can change behaviour (tests/mutation/equivalent.md lists the ones that cannot).
+mutation: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[mutation]'
+	$(BIN)/python tests/mutation/run.py
 
 clean:
 	rm -rf $(VENV) site .cache .pytest_cache .hypothesis test-artifacts

@@ -42,3 +42,40 @@ def built_site(tmp_path_factory) -> pathlib.Path:
     assert done.returncode == 0, done.stdout + done.stderr
     (site.parent / "build.log").write_text(done.stdout + done.stderr)
     return site
+
+
+# Markers, applied here so that `pytest -m "not site and not slow"` is the fast subset:
+# 'site' for every test that needs the built site, 'slow' for tests that take more than a few seconds.
+SLOW_MODULES = {"test_render.py"}  # every test there draws frames with Matplotlib or runs the CLI to do so
+SLOW_FIXTURES = {"copy_of_assets"}  # renders or checks every registered figure
+SLOW_TESTS = {
+    # each computes the cache key of every registered figure more than once, or runs the asset build
+    "test_committed_assets_are_fresh",
+    "test_comment_and_docstring_edits_leave_every_figure_fresh",
+    "test_code_a_figure_runs_marks_it_stale_and_only_it",
+}
+# A test whose file names a module listed in tests/mutation/modules.toml only runs against that module's mutants.
+MUTATION_MAP = ROOT / "tests" / "mutation" / "modules.toml"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.site)
+        if (
+            item.path.name in SLOW_MODULES
+            or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or getattr(item, "originalname", item.name) in SLOW_TESTS
+        ):
+            item.add_marker(pytest.mark.slow)
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if "__mutmut_" in mutant:  # a mutation run: keep only the test files mapped to the mutated module
+        import tomllib
+
+        module = mutant.rpartition(".")[0]
+        allowed = set(tomllib.loads(MUTATION_MAP.read_text())["modules"].get(module, []))
+        keep = [item for item in items if item.path.relative_to(ROOT).as_posix() in allowed]
+        if len(keep) < len(items):
+            kept = set(keep)
+            config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+            items[:] = keep

@@ -1,0 +1,158 @@
+"""`make mutation`: run mutmut 3 over src/rmsprop_docs and print the kill rate per module and in total.
+
+The run happens in a copy of the working tree under .cache/mutation (ignored by git), so mutmut's
+``mutants/`` directory never lands in the repository and edits made while it runs do not change it.
+Only the modules listed in tests/mutation/modules.toml are mutated and judged, each by its own test
+files; the test run that maps tests to functions covers the union of those files.
+
+The rate is ``killed / (mutants - equivalent)``: a mutant listed in tests/mutation/equivalent.md (by its
+mutmut name, in backticks) is one that cannot change behaviour and so cannot be killed.  A listed name
+that a test now kills, or that no longer exists, is reported, and does not count as equivalent.
+Exit status: 0 when the rate is at least 95%, 1 below it or when mutmut fails.
+
+    python tests/mutation/run.py                          # every module in modules.toml
+    python tests/mutation/run.py rmsprop_docs.stepping    # some modules only (their rate, same threshold)
+    python tests/mutation/run.py --survivors              # also print each survivor's diff
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HERE = ROOT / "tests" / "mutation"
+WORK = ROOT / ".cache" / "mutation"
+COPIED = ("src", "tests", "scripts", "docs", "pyproject.toml", "conftest.py", "constraints.txt", "mkdocs.yml")
+THRESHOLD = 95.0
+SELECTION_LINE = 'pytest_add_cli_args_test_selection = ["tests/"]'
+NAME = re.compile(r"`(rmsprop_docs\.[\w.ǁ]+__mutmut_\d+)`")
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}  # a timeout or crash is a changed behaviour too
+
+
+def modules_map() -> dict[str, list[str]]:
+    return tomllib.loads((HERE / "modules.toml").read_text())["modules"]
+
+
+def equivalents() -> set[str]:
+    return set(NAME.findall((HERE / "equivalent.md").read_text()))
+
+
+def module_of(mutant: str) -> str:
+    return mutant.split("__mutmut_")[0].rpartition(".")[0]
+
+
+def prepare(selected: dict[str, list[str]]) -> None:
+    """A fresh copy of the tree, with mutmut's test selection narrowed to the selected modules' test files."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "test-artifacts")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, WORK / name, ignore=skip)
+        elif source.exists():
+            shutil.copy2(source, WORK / name)
+    files = sorted({f for paths in selected.values() for f in paths if (ROOT / f).exists()})
+    pyproject = (WORK / "pyproject.toml").read_text()
+    if SELECTION_LINE not in pyproject:
+        sys.exit(f"pyproject.toml: [tool.mutmut] must contain the line {SELECTION_LINE}")
+    selection = "pytest_add_cli_args_test_selection = " + json.dumps(files)
+    (WORK / "pyproject.toml").write_text(pyproject.replace(SELECTION_LINE, selection))
+
+
+def results() -> dict[str, str]:
+    """Every mutant's status, from mutmut's own records."""
+    from mutmut.stats import status_by_exit_code
+
+    statuses = {}
+    for meta in (WORK / "mutants").rglob("*.py.meta"):
+        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            statuses[name] = status_by_exit_code[code]
+    return statuses
+
+
+def diff(mutant: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", mutant], cwd=WORK, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip()
+
+
+def report(statuses: dict[str, str], selected: list[str], show: bool) -> float:
+    listed = equivalents()
+    rows = []
+    total = {"mutants": 0, "killed": 0, "equivalent": 0}
+    survivors = []
+    for module in selected:
+        mine = {n: s for n, s in statuses.items() if module_of(n) == module}
+        killed = sum(s in KILLED for s in mine.values())
+        alive = sorted(n for n, s in mine.items() if s not in KILLED)
+        equivalent = [n for n in alive if n in listed]
+        survivors += [(n, mine[n]) for n in alive if n not in listed]
+        judged = len(mine) - len(equivalent)
+        rate = 100.0 * killed / judged if judged else 100.0
+        rows.append((module, len(mine), killed, len(equivalent), judged - killed, rate))
+        total["mutants"] += len(mine)
+        total["killed"] += killed
+        total["equivalent"] += len(equivalent)
+    judged = total["mutants"] - total["equivalent"]
+    overall = 100.0 * total["killed"] / judged if judged else 100.0
+    width = max(len(r[0]) for r in rows) if rows else 10
+    print(f"\n{'module':<{width}}  mutants  killed  equivalent  survived    rate")
+    for module, count, killed, equivalent, survived, rate in rows:
+        print(f"{module:<{width}}  {count:7d}  {killed:6d}  {equivalent:10d}  {survived:8d}  {rate:5.1f}%")
+    survived_total = judged - total["killed"]
+    print(
+        f"{'total':<{width}}  {total['mutants']:7d}  {total['killed']:6d}  {total['equivalent']:10d}  "
+        f"{survived_total:8d}  {overall:5.1f}%"
+    )
+    stale = sorted(n for n in listed if module_of(n) in selected and (statuses.get(n) in KILLED or n not in statuses))
+    for name in stale:
+        why = "is killed" if name in statuses else "does not exist"
+        print(f"equivalent.md lists {name}, which {why}: not counted")
+    if survivors:
+        print(f"\n{len(survivors)} surviving mutants (kill them, or list them in tests/mutation/equivalent.md):")
+        for name, status in survivors:
+            print(f"  {name}: {status}")
+            if show:
+                print("    " + diff(name).replace("\n", "\n    "))
+    return overall
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="modules from tests/mutation/modules.toml (default: all)")
+    parser.add_argument("--survivors", action="store_true", help="print each surviving mutant's diff")
+    args = parser.parse_args(argv)
+    known = modules_map()
+    unknown = [m for m in args.modules if m not in known]
+    if unknown:
+        print(f"modules must be listed in tests/mutation/modules.toml, got {', '.join(unknown)}")
+        return 2
+    selected = {m: known[m] for m in (args.modules or known)}
+    started = time.monotonic()
+    prepare(selected)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("MUTANT_UNDER_TEST", None)
+    patterns = [f"{m}.*" for m in selected]
+    done = subprocess.run([sys.executable, "-m", "mutmut", "run", *patterns], cwd=WORK, env=env, check=False)
+    if done.returncode != 0:
+        print(f"mutmut run failed with exit status {done.returncode}")
+        return 1
+    overall = report(results(), list(selected), args.survivors)
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    print(f"wall time {minutes}m{seconds:02d}s; kill rate {overall:.1f}% of non-equivalent mutants (goal {THRESHOLD}%)")
+    return 0 if overall >= THRESHOLD else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
