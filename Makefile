@@ -1,32 +1,48 @@
 # Two commands on a fresh clone: `make serve` and `make test`.
 # Each creates .venv and installs the project with the pinned versions in
-# constraints.txt (so figures and their manifest stay reproducible).
+# constraints.txt (so figures and their manifest stay reproducible): `make serve`
+# only what serving needs (the docs extra), `make test` the test tools on top.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+DOCS_STAMP := $(VENV)/.installed-docs
+TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Quiet Jupyter while the notebooks execute: no path-migration or debugger notices from the kernel.
+JUPYTER_ENV := JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(JUPYTER_ENV) $(BIN)/mkdocs
 
-.PHONY: install serve build test lint format bench assets serve-versions clean audit mutation
+.PHONY: install install-docs serve build test lint format bench assets serve-versions clean audit mutation
 
-$(STAMP): pyproject.toml constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[docs,test]'
-	touch $(STAMP)
 
-install: $(STAMP)
+$(DOCS_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[docs]'
+	touch $(DOCS_STAMP)
 
-assets: install
+$(TEST_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[docs,test]'
+	touch $(TEST_STAMP) $(DOCS_STAMP)
+
+# What serving and building need.
+install-docs: $(DOCS_STAMP)
+
+# Everything: the docs extra and the test tools.
+install: $(TEST_STAMP)
+
+assets: install-docs
 	$(BIN)/python scripts/build_assets.py
 
 serve: assets
-	SITE_URL=http://$(HOST):$(PORT)/ NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT)/ $(MKDOCS) serve --dev-addr $(HOST):$(PORT)
 
 build: assets
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(MKDOCS) build --strict
 
 serve-versions: install
 	$(BIN)/python scripts/local_versions.py --serve --port $(PORT)
@@ -40,7 +56,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: lint
-	$(BIN)/python -m pytest
+	$(JUPYTER_ENV) $(BIN)/python -m pytest
 
 # Lighthouse (mobile) and pa11y on every page of a fresh build served with gzip, on Debian's Chromium;
 # needs Node.js 20+ and npm. Prints a table per page. Not part of CI.
@@ -49,7 +65,7 @@ audit: assets
 	$(BIN)/python tools/audit/audit.py
 
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(JUPYTER_ENV) $(BIN)/python scripts/bench.py
 
 # Mutation testing (mutmut 3, in a copy under .cache/mutation): the kill rate per module, at least 95%
 # of the mutants that can change behaviour (tests/mutation/equivalent.md lists the ones that cannot).
