@@ -25,6 +25,8 @@ def _as_real(name: str, value: object) -> float | np.ndarray:
         return float(value)
     try:
         array = np.asarray(value)
+        if array.dtype.kind == "b":  # NumPy's booleans too: True is not a learning rate
+            raise TypeError(value)
         if array.dtype.kind != "f":  # float32 sweeps keep their dtype
             array = array.astype(np.float64)
     except (TypeError, ValueError):
@@ -34,7 +36,7 @@ def _as_real(name: str, value: object) -> float | np.ndarray:
 
 def _show(value: float | np.ndarray) -> str:
     if isinstance(value, np.ndarray):
-        bad = value.ravel()[0] if value.size else value
+        bad = value.ravel()[0].item()  # 0.5, not np.float64(0.5); the caller passes the bad entries only
         return f"{bad!r} (in an array)"
     return repr(value)
 

@@ -1,0 +1,403 @@
+"""Guards against mistakes that still let a run finish: edges of every range, divergence on the right step,
+options that silently stop applying, and expected values derived here rather than copied from the output."""
+
+import json
+import math
+
+import mpmath
+import numpy as np
+import pytest
+
+from rmsprop_docs import arithmetic, problems, stepping, validation
+from rmsprop_docs.optimizers import Optimizer, rmsprop
+from rmsprop_docs.optimizers.base import any_nonzero
+from rmsprop_docs.render import limits
+from rmsprop_docs.sweep import sweep
+from rmsprop_docs.trajectory import DivergenceError, trace
+
+# --- an independent reference: RMSprop in a few lines of Python floats -------------------------------------
+
+
+def reference_rmsprop(grad, x0, steps, lr=0.01, rho=0.9, eps=1e-8, momentum=0.0):
+    """PyTorch's RMSprop (Hinton's form), coordinate by coordinate in Python floats: every point, x0 first."""
+    x = [float(c) for c in x0]
+    v = [0.0] * len(x)
+    b = [0.0] * len(x)
+    points = [list(x)]
+    for _ in range(steps):
+        g = grad(x)
+        for i, gi in enumerate(g):
+            v[i] = rho * v[i] + (1 - rho) * gi * gi
+            b[i] = momentum * b[i] + gi / (math.sqrt(v[i]) + eps)
+            x[i] = x[i] - lr * b[i]
+        points.append(list(x))
+    return points
+
+
+def quadratic_grad(p):
+    x, y = p
+    return [4 * x + 2 * y - 6, 2 * x + 4 * y]
+
+
+def first_within(points, minimum, tol):
+    for t, p in enumerate(points):
+        if math.dist(p, minimum) <= tol:
+            return t
+    return None
+
+
+def test_reference_loop_matches_the_library_point_for_point():
+    # the same arithmetic in the same order: float64 runs agree to the last bit
+    ref = reference_rmsprop(quadratic_grad, (1.0, 0.0), 200)
+    np.testing.assert_allclose(trace("quadratic", [1.0, 0.0], steps=200).points, ref, rtol=0, atol=1e-12)
+
+
+def test_steps_to_tolerance_is_derived_not_copied():
+    # the docstrings' 112 (trace.steps_to, sweep, best_learning_rate), from the independent loop above
+    ref = reference_rmsprop(quadratic_grad, (1.0, 0.0), 1000)
+    expected = first_within(ref, (2.0, -1.0), 0.05)
+    assert expected is not None and 50 < expected < 500
+    assert trace("quadratic", [1.0, 0.0]).steps_to(0.05) == expected
+    res = sweep("quadratic", (1.0, 0.0), 1000, tol=0.05, lr=[0.01])
+    assert res.steps_to_tol.tolist() == [expected]
+    # and staying: the last step outside the ball, plus one
+    outside = [t for t, p in enumerate(ref) if math.dist(p, (2.0, -1.0)) > 0.05]
+    assert res.steps_to_stay.tolist() == [outside[-1] + 1]
+
+
+def test_momentum_reference_agrees_with_the_library():
+    ref = reference_rmsprop(quadratic_grad, (1.0, 0.0), 100, momentum=0.5)
+    np.testing.assert_allclose(trace("quadratic", [1.0, 0.0], rmsprop(momentum=0.5), 100).points, ref, atol=1e-12)
+
+
+# --- a sweep applies each configuration's options, even where another row turns them off -------------------
+
+
+@pytest.mark.parametrize("option", ["momentum", "weight_decay"])
+def test_sweep_row_with_an_option_keeps_it_when_another_row_has_zero(option):
+    value = 0.9 if option == "momentum" else 0.5
+    res = sweep("quadratic", (1.0, 0.0), 50, **{option: [0.0, value]})
+    for row, v in enumerate([0.0, value]):
+        alone = trace("quadratic", [1.0, 0.0], rmsprop(**{option: v}), 50).final
+        np.testing.assert_array_equal(res.final[row], alone)
+    assert not np.array_equal(res.final[0], res.final[1])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.0, False), (0.5, True), ([0.0, 0.0], False), ([0.0, 0.3], True), ([0.3, 0.0], True), (np.zeros((2, 1)), False)],
+)
+def test_any_nonzero(value, expected):
+    assert any_nonzero(value) is expected
+
+
+# --- divergence: the first step whose point is not finite, inf as well as NaN, in trace and sweep ----------
+
+
+def multiplier(factor=1e100, nan_at=None):
+    """A toy optimizer: each step multiplies the point by ``factor``; step ``nan_at`` makes the first coordinate NaN."""
+
+    def init(x):
+        return (0,)
+
+    def update(g, state, x):
+        count = state[0] + 1
+        delta = x * (factor - 1)
+        if nan_at is not None:
+            delta = np.where(np.arange(x.shape[-1]) == 0, np.where(count == nan_at, np.nan, delta), delta)
+        return delta, (count,)
+
+    return Optimizer("multiplier", init, update, {})
+
+
+def test_trace_names_the_first_step_that_overflows_to_inf():
+    # 1e100 ** 3 = 1e300 is finite, 1e100 ** 4 overflows float64 (max 1.8e308): step 4
+    with pytest.raises(DivergenceError, match=r"^step 4: the point became \[inf, 0\.0\] from \[1e\+300, 0\.0\]"):
+        trace("quadratic", [1.0, 0.0], multiplier(), 10)
+
+
+def test_trace_stays_finite_just_below_overflow():
+    path = trace("quadratic", [1.0, 0.0], multiplier(), 3)
+    assert path.final.tolist() == [1e300, 0.0]
+
+
+def test_trace_names_the_step_that_makes_nan():
+    with pytest.raises(DivergenceError, match=r"^step 2: the point became \[nan, 0\.0\]"):
+        trace("quadratic", [1e-3, 0.0], multiplier(10.0, nan_at=2), 10)
+
+
+def test_trace_divergence_in_n_digits_and_float32():
+    # float32 overflows at 3.4e38: 1e10 ** 3 = 1e30 is finite, 1e10 ** 4 = 1e40 is not
+    with pytest.raises(DivergenceError, match=r"^step 4:"):
+        trace("quadratic", [1.0, 0.0], multiplier(1e10), 10, dtype="float32")
+
+
+def sweep_factors(factor, nan_at=None):
+    return multiplier(float(np.ravel(factor)[0]) if np.ndim(factor) else factor, nan_at)
+
+
+def test_sweep_reports_the_same_step_as_trace():
+    starts = np.array([[1.0, 0.0], [1e-3, 0.0], [1.0, 0.0]])
+    res = sweep("quadratic", starts, 10, optimizer=lambda: multiplier(1e100))
+    assert res.diverged_at.tolist() == [4, 4, 4]  # 1e-3 * 1e400 overflows at step 4 as well
+    assert res.diverged.tolist() == [True, True, True]
+    res = sweep("quadratic", starts, 3, optimizer=lambda: multiplier(1e100))
+    assert res.diverged_at.tolist() == [-1, -1, -1] and not res.diverged.any()
+
+
+def test_sweep_detects_nan_and_inf_row_by_row():
+    def build(factor):
+        # row 0 overflows (factor 1e100), row 1 turns NaN at step 2, row 2 stays finite
+        def update(g, state, x):
+            count = state[0] + 1
+            delta = x * (factor - 1)
+            delta = np.where((np.arange(3)[:, None] == 1) & (count == 2), np.nan, delta)
+            return delta, (count,)
+
+        return Optimizer("mixed", lambda x: (0,), update, {})
+
+    res = sweep("quadratic", (1.0, 0.0), 10, optimizer=build, factor=[1e100, 1.0, 1.0])
+    assert res.diverged_at.tolist() == [4, 2, -1]
+    assert res.diverged.tolist() == [True, True, False]
+
+
+def test_finite_needs_every_coordinate():
+    points = np.array([[1.0, 2.0], [np.inf, 0.0], [0.0, np.nan], [-np.inf, 1.0]])
+    assert stepping.finite(points).tolist() == [True, False, False, False]
+    assert stepping.finite(np.array([1.0, 2.0])) and not stepping.finite(np.array([1.0, np.inf]))
+
+
+# --- distance and tolerance edges ----------------------------------------------------------------------------
+
+
+def test_within_includes_the_boundary():
+    points = np.array([[3.0, 4.0], [3.0, 4.000001]])
+    assert stepping.within(points, (0.0, 0.0), 5.0).tolist() == [True, False]
+
+
+def test_distance_of_a_single_point():
+    assert stepping.distance(np.array([3.0, 4.0]), (0.0, 0.0)) == 5.0
+    assert stepping.distance(np.array([[1.0, 1.0]]), (4.0, 5.0)).tolist() == [5.0]
+
+
+def test_exact_distance_subtracts_before_rounding():
+    # 1 + 2**-80 is a 50-digit point 2**-80 from the minimum 1; in floats it would round to 1 first
+    with mpmath.workdps(50):
+        points = np.array([[mpmath.mpf(1) + mpmath.mpf(2) ** -80, mpmath.mpf(3)]], dtype=object)
+        assert stepping.distance(points, (1.0, 3.0)).tolist() == [2.0**-80]
+        assert stepping.distance(points, (4.0, 7.0)).tolist() == [5.0]
+
+
+def test_steps_to_stay_when_every_point_is_inside():
+    path = trace("parabola", [0.0], steps=5)  # starts on the minimum, where the gradient is 0
+    assert path.steps_to(1e-9) == 0 and path.steps_to_stay(1e-9) == 0
+
+
+# --- the options' ranges: NaN, inf, booleans and the edges ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["rho", "momentum"])
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, 1.0, -1e-300, [0.5, math.nan]])
+def test_decay_rates_reject_nan_inf_and_out_of_range(name, bad):
+    with pytest.raises(ValueError, match=rf"^{name} must be in \[0, 1\), got"):
+        rmsprop(**{name: bad})
+
+
+@pytest.mark.parametrize("name", ["rho", "momentum"])
+def test_decay_rates_accept_both_ends_of_the_range(name):
+    below_one = math.nextafter(1.0, 0.0)
+    assert rmsprop(**{name: 0.0}).hyperparameters[name] == 0.0
+    assert rmsprop(**{name: below_one}).hyperparameters[name] == below_one
+
+
+@pytest.mark.parametrize("name", ["lr", "eps"])
+@pytest.mark.parametrize("bad", [math.nan, math.inf, 0.0, -0.0, -1e-300])
+def test_positive_options_reject_nan_inf_and_zero(name, bad):
+    with pytest.raises(ValueError, match=rf"^{name} must be a finite number > 0, got"):
+        rmsprop(**{name: bad})
+
+
+def test_positive_and_non_negative_edges():
+    assert validation.positive("lr", 5e-324) == 5e-324
+    assert validation.positive("lr", 1.7e308) == 1.7e308
+    assert validation.non_negative("weight_decay", 0.0) == 0.0
+    for bad in (math.nan, math.inf, -5e-324):
+        with pytest.raises(ValueError, match=r"^weight_decay must be a finite number >= 0"):
+            validation.non_negative("weight_decay", bad)
+
+
+def test_array_options_name_the_bad_entry():
+    with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got -1\.0 \(in an array\)"):
+        validation.positive("lr", np.array([0.1, -1.0]))
+    with pytest.raises(ValueError, match=r"rho must be in \[0, 1\), got 1\.5 \(in an array\)"):
+        validation.unit_interval("rho", [0.5, 1.5])
+    with pytest.raises(ValueError, match=r"weight_decay must be a finite number >= 0, got -2\.0 \(in an array\)"):
+        validation.non_negative("weight_decay", [0.0, -2.0])
+    assert validation.positive("lr", np.array([0.1, 0.2], dtype=np.float32)).dtype == np.float32
+    assert validation.positive("lr", np.array([1, 2])).dtype == np.float64
+
+
+@pytest.mark.parametrize("flag", [True, False, np.True_, np.array([True, False])])
+@pytest.mark.parametrize("name", ["lr", "rho", "eps", "momentum", "weight_decay"])
+def test_booleans_are_not_numbers(name, flag):
+    with pytest.raises(ValueError, match=rf"^{name} must be a number, got"):
+        rmsprop(**{name: flag})
+
+
+@pytest.mark.parametrize("bad", [True, False, 2.0, -1, 10_000_001, "5", np.True_])
+def test_steps_must_be_whole_and_in_range(bad):
+    with pytest.raises(ValueError, match=r"^steps must be a whole number in \[0, 10000000\], got"):
+        trace("quadratic", [1.0, 0.0], steps=bad)
+
+
+def test_steps_edges():
+    assert validation.steps(0) == 0 and validation.steps(validation.MAX_STEPS) == validation.MAX_STEPS
+    assert validation.steps(np.int64(3)) == 3 and type(validation.steps(np.int64(3))) is int
+    assert len(trace("quadratic", [1.0, 0.0], steps=0).points) == 1
+    assert validation.whole("every", 7, 1) == 7
+    with pytest.raises(ValueError, match=r"^every must be a whole number >= 1, got 0"):
+        validation.whole("every", 0, 1)
+
+
+@pytest.mark.parametrize("bad", ["yes", 1, 0, None])
+def test_flags_are_booleans_only(bad):
+    with pytest.raises(ValueError, match=r"^centered must be True or False, got"):
+        rmsprop(centered=bad)
+    assert validation.flag("centered", np.True_) is True
+
+
+def test_point_checks():
+    assert validation.point("x0", 3, 1).tolist() == [3.0]
+    assert validation.point("x0", [1, 2], 2, "float32").dtype == np.float32
+    with pytest.raises(ValueError, match=r"^x0 must have 2 coordinates for this problem, got shape \(1, 2\)"):
+        validation.point("x0", [[1, 2]], 2)
+    with pytest.raises(ValueError, match=r"^x0 must be a list of numbers, got"):
+        validation.point("x0", ["a", "b"], 2)
+    with pytest.raises(ValueError, match=r"^x0 must be finite, got \[1\.0, nan\]"):
+        validation.point("x0", [1.0, math.nan], 2)
+    with pytest.raises(ValueError, match=r"^x0 overflows float32, got \[1e\+39\]"):
+        validation.point("x0", [1e39], 1, "float32")
+    assert validation.point("x0", [3.4e38], 1, "float32").tolist() == [pytest.approx(3.4e38, rel=1e-7)]
+    with pytest.raises(ValueError, match=r"^dtype must be one of float64, float32, got 'int8'"):
+        validation.point("x0", [1.0], 1, "int8")
+
+
+def test_point_returns_a_fresh_array():
+    start = np.array([1.0, 0.0])
+    checked = validation.point("x0", start, 2)
+    checked[0] = 5.0
+    assert start[0] == 1.0
+
+
+# --- digits -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [15, 10_001, True, 20.0, "30"])
+def test_digits_range(bad):
+    with pytest.raises(ValueError, match=r"^digits must be a whole number in \[16, 10000\], got"):
+        arithmetic.digits(bad)
+
+
+def test_digits_edges():
+    assert arithmetic.digits(16) == 16 and arithmetic.digits(arithmetic.MAX_DIGITS) == 10_000
+
+
+# --- the renderer's limits ------------------------------------------------------------------------------------
+
+
+def test_frames_edges():
+    assert limits.frames(1, 10) == 1
+    assert limits.frames(10, 10) == 10
+    assert limits.frames(limits.MAX_FRAMES, limits.MAX_FRAMES + 1) == limits.MAX_FRAMES
+    with pytest.raises(ValueError, match=r"^frames must be a whole number in \[1, 10\] \(the run has 10 points"):
+        limits.frames(11, 10)
+    with pytest.raises(ValueError, match=rf"^frames must be a whole number in \[1, {limits.MAX_FRAMES}\], got"):
+        limits.frames(limits.MAX_FRAMES + 1, limits.MAX_FRAMES + 100)
+    for bad in (0, -1, True, 2.0):
+        with pytest.raises(ValueError, match=r"^frames must be a whole number"):
+            limits.frames(bad, 10)
+
+
+def test_frames_message_mentions_steps_only_when_they_limit():
+    with pytest.raises(ValueError) as caught:
+        limits.frames(limits.MAX_FRAMES + 1, limits.MAX_FRAMES)
+    assert "raise --steps" not in str(caught.value)
+    with pytest.raises(ValueError) as caught:
+        limits.frames(limits.MAX_FRAMES, limits.MAX_FRAMES - 1)
+    assert "raise --steps" in str(caught.value)
+
+
+def test_fps_edges():
+    assert limits.fps(limits.MAX_FPS) == 100.0
+    assert limits.fps(5e-324) == 5e-324
+    with pytest.raises(ValueError, match=r"^fps must be in \(0, 100\]"):
+        limits.fps(math.nextafter(100.0, math.inf))
+    for bad in (0, -1.0, math.nan, math.inf, True):
+        with pytest.raises(ValueError, match=r"^fps must be a"):
+            limits.fps(bad)
+
+
+@pytest.mark.parametrize("good", ["64x64", "4096x4096", "64X4096"])
+def test_size_edges(good):
+    width, height = (int(p) for p in good.lower().split("x"))
+    assert limits.parse_size(good) == (width, height)
+
+
+@pytest.mark.parametrize("bad", ["63x64", "64x63", "4097x64", "64x4097", "64x64x64", "64", "axb", ""])
+def test_size_outside_the_range(bad):
+    with pytest.raises(ValueError, match=r"^size must be WxH with each side in \[64, 4096\] pixels"):
+        limits.parse_size(bad)
+
+
+# --- problems ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(problems.PROBLEMS))
+def test_gradients_match_finite_differences_and_vanish_at_the_minimum(name):
+    problem = problems.PROBLEMS[name]
+    rng = np.random.default_rng(7)
+    for p in rng.uniform(-1.5, 1.5, size=(5, problem.dim)):
+        numeric = []
+        for i in range(problem.dim):
+            step = np.zeros(problem.dim)
+            step[i] = 1e-6
+            numeric.append((problem.f(p + step) - problem.f(p - step)) / 2e-6)
+        np.testing.assert_allclose(problem.grad(p), numeric, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(problem.grad(np.array(problem.minimum)), 0.0, atol=1e-12)
+    assert len(problem.x0) == problem.dim == len(problem.minimum)
+
+
+@pytest.mark.parametrize("name", sorted(problems.PROBLEMS))
+def test_minimum_is_lower_than_its_neighbours(name):
+    problem = problems.PROBLEMS[name]
+    m = np.array(problem.minimum)
+    around = m + 1e-3 * np.vstack([np.eye(problem.dim), -np.eye(problem.dim)])
+    assert np.all(problem.f(around) > problem.f(m))
+
+
+def test_exact_minimum_is_the_minimum_in_n_digits():
+    cubic = problems.get("cubic")
+    with mpmath.workdps(40):
+        (m,) = cubic.minimum_in(arithmetic.exact([0.0]))
+        assert abs(1 - 3 * m * m) < mpmath.mpf(10) ** -38
+    assert cubic.minimum_in(np.zeros(1)) == cubic.minimum
+    quadratic = problems.get("quadratic")
+    assert quadratic.minimum_in(arithmetic.exact([0.0, 0.0])) == (2.0, -1.0)
+
+
+def test_problem_lookup():
+    assert problems.get(problems.PROBLEMS["beale"]) is problems.PROBLEMS["beale"]
+    with pytest.raises(ValueError, match=r"^problem must be one of cubic, quadratic"):
+        problems.get("Quadratic")
+
+
+# --- the JSON a trace prints ------------------------------------------------------------------------------------
+
+
+def test_json_steps_counts_steps_not_points():
+    from rmsprop_docs import cli
+
+    path = trace("quadratic", [1.0, 0.0], steps=3)
+    doc = json.loads(cli.format_trajectory(path, "json", "float64"))
+    assert doc["steps"] == 3 and len(doc["points"]) == 4 and len(doc["deltas"]) == 3
+    assert doc["accumulators"][0] == path.accumulators[0].tolist()
