@@ -31,7 +31,9 @@ import tomllib
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "mutation"
 WORK = ROOT / ".cache" / "mutation"
-COPIED = ("src", "tests", "scripts", "docs", "pyproject.toml", "conftest.py", "constraints.txt", "mkdocs.yml")
+# What the copy holds: the sources, the tests, and what [tool.mutmut] also_copy names (mutmut copies those
+# again into its mutants/ directory, where the tests run).
+ALWAYS_COPIED = ("src", "tests", "pyproject.toml", "constraints.txt")
 THRESHOLD = 95.0
 SELECTION_LINE = 'pytest_add_cli_args_test_selection = ["tests/"]'
 NAME = re.compile(r"`(rmsprop_docs\.[\w.ǁ]+__mutmut_\d+)`")
@@ -55,7 +57,8 @@ def prepare(selected: dict[str, list[str]]) -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "test-artifacts")
-    for name in COPIED:
+    also = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"].get("also_copy", [])
+    for name in dict.fromkeys([*ALWAYS_COPIED, *(a.rstrip("/") for a in also)]):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, WORK / name, ignore=skip)
