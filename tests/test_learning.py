@@ -231,3 +231,19 @@ def test_batch_study_rprop_shines_on_full_batches_and_fails_on_mini_batches():
     assert loss["Rprop", full] < min(loss["RMSprop", full], loss["SGD", full])
     for size in (32, 8):
         assert loss["Rprop", size] > np.log(10) > 10 * loss["RMSprop", size]
+
+
+def test_committed_results_are_current_and_recomputed_to_the_byte(tmp_path, monkeypatch):
+    assert compare.stale_shipped() == {}
+    monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path))
+    settings = compare.Settings(model="softmax")  # the quickest of the page's results
+    name = compare.result_name("comparison", compare._described(settings))
+    compare.comparison(settings, shipped=False)
+    assert (tmp_path / "learning" / name).read_bytes() == (compare.SHIPPED / name).read_bytes()
+
+
+def test_a_fresh_clone_reads_the_committed_results_and_trains_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path))
+    monkeypatch.setattr(compare, "train", None)  # training would fail
+    assert compare.run_all() >= 0
+    assert not (tmp_path / "learning").exists()

@@ -6,6 +6,11 @@ the behaviour of every module its code imports (found by
 :mod:`rmsprop_docs.dependencies`, blind to comments and docstrings), and the
 versions of NumPy, Matplotlib and Pillow.  Keys and file hashes live in
 ``manifest.json`` beside the assets, committed with them.
+
+The mini-batch figures draw results of training runs that take half a minute;
+those results are committed too (:data:`rmsprop_docs.learning.compare.SHIPPED`,
+named after the settings and the code that computes them), and a build
+refreshes them first, so a render from nothing draws without training.
 """
 
 from __future__ import annotations
@@ -136,14 +141,27 @@ def selected(names: Sequence[str] | None) -> list[figures.FigureSpec]:
     return [figures.get(n) for n in names] if names else list(figures.FIGURES.values())
 
 
+def stale_learning() -> dict[str, str]:
+    """``{committed learning result: why it is stale}``."""
+    from rmsprop_docs.learning import compare
+
+    return compare.stale_shipped()
+
+
 def build(
     folder: pathlib.Path, names: Sequence[str] | None = None, force: bool = False, jobs: int | None = None
 ) -> BuildResult:
-    """Render stale (or, with ``force``, all) figures and drop retired ones."""
+    """Refresh the committed learning results, then render stale (or, with ``force``, all) figures and drop
+    retired ones."""
+    if stale_learning():
+        from rmsprop_docs.learning import compare
+
+        compare.ship()
     folder.mkdir(parents=True, exist_ok=True)
     specs = selected(names)
     manifest = load_manifest(folder)
     todo = [s.name for s in specs] if force else list(stale_reasons(folder, specs, manifest))
+    todo.sort(key=lambda name: -figures.RENDER_SECONDS.get(name, 1.0))  # the slowest first (a stable sort)
     timings: dict[str, float] = {}
     if todo:
         workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
@@ -152,7 +170,7 @@ def build(
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(_render_named, todo, [str(folder)] * len(todo)))
-        for name, entry, seconds in results:
+        for name, entry, seconds in sorted(results, key=lambda result: [s.name for s in specs].index(result[0])):
             manifest["figures"][name] = entry
             timings[name] = seconds
     removed = orphans(folder, manifest)
@@ -184,10 +202,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             manifest = load_manifest(args.folder)
             problems = stale_reasons(args.folder, specs, manifest)
             extra = {name: "no longer registered" for name in orphans(args.folder, manifest)}
+            learning = stale_learning()
             for name, why in {**problems, **extra}.items():
                 print(f"stale: {name}: {why}")
-            if problems or extra:
-                print(f"{len(problems) + len(extra)} figure(s) stale; run: python scripts/build_assets.py")
+            for name, why in learning.items():
+                print(f"stale: learning result {name}: {why}")
+            if problems or extra or learning:
+                counts = [f"{len(problems) + len(extra)} figure(s)"] + [f"{len(learning)} learning result(s)"] * bool(
+                    learning
+                )
+                print(f"{' and '.join(counts)} stale; run: python scripts/build_assets.py")
                 return 1
             print(f"all {len(specs)} figures fresh")
             return 0

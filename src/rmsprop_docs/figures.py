@@ -228,6 +228,25 @@ FIGURES: dict[str, FigureSpec] = {
 }
 
 
+# Rough seconds each figure takes to render on one core: the asset build hands the slowest out first, so that
+# parallel workers finish together.  Only the order depends on them, never a file.
+RENDER_SECONDS = {
+    "variant-effects": 1.4,
+    "quadratic-stability": 0.85,
+    "minibatch-curves": 0.8,
+    "cubic-stability": 0.7,
+    "hyperparameter-map": 0.6,
+    "schedules": 0.55,
+    "cubic-rmsprop": 0.5,
+    "cubic-rmsprop-post": 0.5,
+    "adagrad-vs-rmsprop": 0.5,
+    "minibatch-drift": 0.5,
+    "eps-placement": 0.4,
+    "quadratic-rmsprop": 0.35,
+    "minibatch-batch-size": 0.3,
+}
+
+
 def get(name: str) -> FigureSpec:
     """Look a figure up by name."""
     from rmsprop_docs import validation

@@ -13,7 +13,11 @@ Protocol, the same for every optimizer:
 Results are cached under ``.cache/learning/`` in a file named after a hash of
 the settings and of the code that computes them (see
 :mod:`rmsprop_docs.dependencies`), so a page build recomputes them only when
-either changes.
+either changes.  The results the pages show (:data:`PAGE`) are also committed
+in ``results/`` beside this module under the same names: a fresh clone reads
+them instead of training for half a minute, and only while their names match
+the current settings and code.  ``python scripts/build_assets.py`` refreshes
+them (``--check`` lists stale ones), and the tests recompute one to the byte.
 """
 
 from __future__ import annotations
@@ -100,21 +104,38 @@ def cache_folder() -> pathlib.Path:
     return (root if (root / "pyproject.toml").is_file() else pathlib.Path.cwd()) / ".cache" / "learning"
 
 
-def _cached(kind: str, settings: dict, compute: Callable[[], dict]) -> dict:
-    """``compute()``, or the stored result for these settings and this code."""
+SHIPPED = pathlib.Path(__file__).resolve().parent / "results"
+"""The committed results of :data:`PAGE`, named as in the cache."""
+
+
+def result_name(kind: str, settings: dict) -> str:
+    """The file name of a result: a hash of the settings and one of the code that computes them (and NumPy's
+    version)."""
     what = hashlib.sha256(json.dumps([kind, settings], sort_keys=True).encode()).hexdigest()[:12]
     code = dependencies.digest(["rmsprop_docs.learning.compare"])
     how = hashlib.sha256(json.dumps([code, np.__version__]).encode()).hexdigest()[:12]
-    path = cache_folder() / f"{kind}-{what}-{how}.json"
-    if path.is_file():
-        return json.loads(path.read_text())
-    result = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with files.atomic_path(path) as tmp:
+    return f"{kind}-{what}-{how}.json"
+
+
+def _store(folder: pathlib.Path, name: str, result: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with files.atomic_path(folder / name) as tmp:
         tmp.write_text(json.dumps(result))
-    for old in path.parent.glob(f"{kind}-{what}-*.json"):  # the same settings computed by older code
-        if old != path:
+    kind_what = name.rsplit("-", 1)[0]
+    for old in folder.glob(f"{kind_what}-*.json"):  # the same settings computed by older code
+        if old.name != name:
             old.unlink(missing_ok=True)
+
+
+def _cached(kind: str, settings: dict, compute: Callable[[], dict], shipped: bool = True) -> dict:
+    """The stored result for these settings and this code (in the cache, then, with ``shipped``, among the
+    committed ones), or ``compute()``, stored in the cache."""
+    name = result_name(kind, settings)
+    for folder in (cache_folder(), SHIPPED) if shipped else (cache_folder(),):
+        if (folder / name).is_file():
+            return json.loads((folder / name).read_text())
+    result = compute()
+    _store(cache_folder(), name, result)
     return result
 
 
@@ -173,11 +194,18 @@ def _json_floats(value):
     return value
 
 
-def comparison(settings: Settings = Settings(), *, progress: bool = False) -> dict:
-    """The comparison's results for ``settings`` (cached): one entry per contender under ``"results"``."""
+def _described(settings: Settings | BatchSettings) -> dict:
+    contenders = CONTENDERS if isinstance(settings, Settings) else BATCH_CONTENDERS
+    return {**asdict(settings), "contenders": [c.describe() for c in contenders]}
+
+
+def comparison(settings: Settings = Settings(), *, progress: bool = False, shipped: bool = True) -> dict:
+    """The comparison's results for ``settings`` (cached): one entry per contender under ``"results"``.
+
+    With ``shipped=False`` the committed results are not consulted (the cache still is)."""
     steps_per_epoch = _steps_per_epoch(settings.batch_size)
     steps = settings.epochs * steps_per_epoch
-    described = {**asdict(settings), "contenders": [c.describe() for c in CONTENDERS]}
+    described = _described(settings)
 
     def compute() -> dict:
         results = []
@@ -196,7 +224,7 @@ def comparison(settings: Settings = Settings(), *, progress: bool = False) -> di
             results.append(_json_floats(tuned))
         return {"settings": described, "results": results}
 
-    return _cached("comparison", described, compute)
+    return _cached("comparison", described, compute, shipped)
 
 
 def _summary(values: list) -> tuple[float, float, float]:
@@ -239,9 +267,10 @@ class BatchSettings:
     seeds: tuple[int, ...] = (0, 1, 2)
 
 
-def batch_study(settings: BatchSettings = BatchSettings(), *, progress: bool = False) -> dict:
-    """Test loss and accuracy of each batch contender at each batch size (cached)."""
-    described = {**asdict(settings), "contenders": [c.describe() for c in BATCH_CONTENDERS]}
+def batch_study(settings: BatchSettings = BatchSettings(), *, progress: bool = False, shipped: bool = True) -> dict:
+    """Test loss and accuracy of each batch contender at each batch size (cached; ``shipped`` as in
+    :func:`comparison`)."""
+    described = _described(settings)
 
     def compute() -> dict:
         results = []
@@ -255,7 +284,7 @@ def batch_study(settings: BatchSettings = BatchSettings(), *, progress: bool = F
                 results.append(_json_floats({**tuned, "batch_size": size}))
         return {"settings": described, "results": results}
 
-    return _cached("batch-study", described, compute)
+    return _cached("batch-study", described, compute, shipped)
 
 
 def print_batch_study(settings: BatchSettings = BatchSettings()) -> None:
@@ -272,13 +301,48 @@ def print_batch_study(settings: BatchSettings = BatchSettings()) -> None:
         print(f"{contender.label:<18}" + "".join(f"{c:>15}" for c in cells))
 
 
-def run_all(progress: bool = False) -> float:
+PAGE: tuple[Settings | BatchSettings, ...] = (Settings(model="softmax"), Settings(model="mlp"), BatchSettings())
+"""Everything the mini-batch page, its notebook and its figures show."""
+
+
+def _page_item(settings: Settings | BatchSettings) -> tuple[str, Callable[..., dict]]:
+    if isinstance(settings, Settings):
+        return "comparison", lambda **options: comparison(settings, **options)
+    return "batch-study", lambda **options: batch_study(settings, **options)
+
+
+def run_all(progress: bool = False, *, shipped: bool = True) -> float:
     """Compute (or load) everything the mini-batch page shows; return the seconds it took.
 
-    This is what the benchmark times: run it with an empty cache to measure the cold cost.
+    This is what the benchmark times: with an empty cache and ``shipped=False``, the cold cost.
     """
     start = time.perf_counter()
-    for model in ("softmax", "mlp"):
-        comparison(Settings(model=model), progress=progress)
-    batch_study(progress=progress)
+    for settings in PAGE:
+        _page_item(settings)[1](progress=progress, shipped=shipped)
     return time.perf_counter() - start
+
+
+def stale_shipped() -> dict[str, str]:
+    """``{file name: why}`` for each committed result that is missing, or no longer one of :data:`PAGE`'s."""
+    wanted = {result_name(_page_item(s)[0], _described(s)) for s in PAGE}
+    present = {p.name for p in SHIPPED.glob("*.json")}
+    return {
+        **{name: "missing (settings or code changed)" for name in sorted(wanted - present)},
+        **{name: "no longer current" for name in sorted(present - wanted)},
+    }
+
+
+def ship(progress: bool = False) -> list[str]:
+    """Bring ``results/`` up to date: compute what is missing (or take it from the cache), drop the rest;
+    return the names written."""
+    written = []
+    for settings in PAGE:
+        kind, load = _page_item(settings)
+        name = result_name(kind, _described(settings))
+        if not (SHIPPED / name).is_file():
+            _store(SHIPPED, name, load(progress=progress, shipped=False))
+            written.append(name)
+    for name, why in stale_shipped().items():
+        if why == "no longer current":
+            (SHIPPED / name).unlink(missing_ok=True)
+    return written

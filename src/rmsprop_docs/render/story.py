@@ -15,7 +15,7 @@ import pathlib
 import matplotlib
 import numpy as np
 
-from rmsprop_docs import arithmetic, problems
+from rmsprop_docs import arithmetic, problems, stepping, validation
 from rmsprop_docs.optimizers import rmsprop, schedule
 from rmsprop_docs.render import styles
 from rmsprop_docs.render.plots import COLOURS, _contours, _figure, _save
@@ -26,6 +26,23 @@ RUNS = (("float32", {"dtype": "float32"}), ("float64", {}), ("50 digits", {"digi
 
 def _floats(values) -> np.ndarray:
     return arithmetic.as_floats(np.asarray(values))
+
+
+def _points(problem: str, x0, optimizer, steps: int) -> np.ndarray:
+    """The points of a float64 run, equal to ``trace(problem, x0, optimizer, steps).points`` for a run that stays
+    finite, without what ``trace`` also records (gradients, steps, accumulators): for the long runs that figures
+    only draw."""
+    prob = problems.get(problem)
+    x = validation.point("x0", x0, prob.dim, "float64")
+    points = np.empty((steps + 1, prob.dim))
+    points[0] = x
+    for step in stepping.iterate(prob, x, optimizer, steps):
+        points[step.t] = step.x
+    return points
+
+
+def _distances(problem: str, points: np.ndarray) -> np.ndarray:
+    return stepping.distance(points, problems.get(problem).minimum_in(points))
 
 
 def stability(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, curvature: float, tail: int, size) -> None:
@@ -73,7 +90,7 @@ def schedules(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, pla
         figure, (ax,) = _figure(*size)
         runs = {"constant": lr, **{p["kind"]: schedule(lr=lr, **p) for p in plans}}
         for (name, rate), colour in zip(runs.items(), COLOURS, strict=False):
-            distance = trace(problem, x0, rmsprop(lr=rate), steps).distances
+            distance = _distances(problem, _points(problem, x0, rmsprop(lr=rate), steps))
             ax.semilogy(np.where(distance == 0, np.nan, distance), color=colour, lw=1.0, label=name)
         ax.set_title(f"Distance to the minimum, lr starting at {lr:g}")
         ax.set_xlabel("step")
@@ -88,7 +105,7 @@ def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: f
         figure, (mom, cen, wd) = _figure(*size, ncols=3)
         _contours(mom, elongated, (-2.5, 1.0), (-1.2, 1.4))
         for (name, options), colour in zip((("plain", {}), ("momentum 0.9", {"momentum": 0.9})), COLOURS, strict=False):
-            pts = trace("elongated", (-2.0, 1.0), rmsprop(lr=lr, **options), steps).points
+            pts = _points("elongated", (-2.0, 1.0), rmsprop(lr=lr, **options), steps)
             mom.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.1, label=name)
         mom.set_title("Momentum 0.9")
         mom.legend(loc="lower right", fontsize=6.5)
@@ -116,11 +133,11 @@ def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: f
         for (name, convention), colour in zip(
             (("coupled (L2, PyTorch)", "pytorch"), ("decoupled (Keras)", "keras")), COLOURS[1:], strict=False
         ):
-            path = trace(
+            points = _points(
                 "quadratic", (1.0, 0.0), rmsprop(lr=decaying, weight_decay=weight_decay, convention=convention), 20000
             )
-            wd.plot(path.points[:, 0], path.points[:, 1], "-", color=colour, lw=1.1, label=name)
-            wd.plot(*path.final, "o", color=colour, ms=4)
+            wd.plot(points[:, 0], points[:, 1], "-", color=colour, lw=1.1, label=name)
+            wd.plot(*points[-1], "o", color=colour, ms=4)
         wd.set_title(f"Weight decay {weight_decay:g}: resting points")
         wd.legend(loc="lower left", fontsize=6)
         _save(figure, out)
