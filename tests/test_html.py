@@ -189,3 +189,27 @@ def test_the_width_check_sees_a_long_line(chromium, tmp_path):
     widths = page.evaluate("(s) => [...document.querySelectorAll(s)].map(e => e.scrollWidth > e.clientWidth + 1)", CODE)
     page.close()
     assert widths == [True, False]
+
+
+def test_code_spans_hook_keeps_text_and_drops_plain_spans():
+    import html
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("code_spans", ROOT / "docs/hooks/code_spans.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    code = (
+        '<span class="n">x</span><span class="w"> </span><span class="o">=</span> <span class="n">f</span>'
+        '<span class="p">(</span><span class="mi">1</span><span class="p">)</span><span class="c1"># one</span>'
+        '<span class="s2">"a</span><span class="s2">b"</span>'
+    )
+    out = hook.simplify(code)
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == 'x = f(1)# one"ab"'
+    assert out.count("<span") == 4  # o, mi, c1, and the two s2 merged
+
+
+def test_built_code_has_no_plain_token_spans(built_site):
+    text = (built_site / "api/index.html").read_text()
+    assert '<span class="nf">' in text  # still highlighted
+    assert not re.search(r'<span class="[npw]">', text)
+    assert len(re.findall(r"<[a-zA-Z]", text)) < 3000  # the DOM Lighthouse measures
