@@ -401,3 +401,156 @@ def test_json_steps_counts_steps_not_points():
     doc = json.loads(cli.format_trajectory(path, "json", "float64"))
     assert doc["steps"] == 3 and len(doc["points"]) == 4 and len(doc["deltas"]) == 3
     assert doc["accumulators"][0] == path.accumulators[0].tolist()
+
+
+# --- the asset manifest follows the registry ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_registry(monkeypatch, tmp_path):
+    """An asset folder whose manifest names a figure the registry (emptied here) no longer has."""
+    from rmsprop_docs import assets, figures
+
+    monkeypatch.setattr(figures, "FIGURES", {})
+    monkeypatch.setattr(assets, "stale_learning", lambda: {}, raising=False)  # nothing to train
+    monkeypatch.setattr(assets, "library_versions", lambda: {"numpy": "1"})
+    (tmp_path / "old.png").write_bytes(b"png")
+    (tmp_path / "notes.txt").write_text("not an asset")
+    manifest = {"figures": {"old": {"files": {"old.png": "h"}, "key": "k"}}, "versions": {"numpy": "1"}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    return assets, tmp_path
+
+
+def test_removing_a_figure_deletes_its_files_and_rewrites_the_manifest(empty_registry):
+    assets, folder = empty_registry
+    result = assets.build(folder)
+    assert result.removed == ["old"] and result.rendered == {}
+    assert not (folder / "old.png").exists() and (folder / "notes.txt").exists()
+    assert json.loads((folder / "manifest.json").read_text()) == {"figures": {}, "versions": {"numpy": "1"}}
+
+
+def test_a_build_with_nothing_to_do_leaves_the_manifest_alone(empty_registry):
+    assets, folder = empty_registry
+    assets.build(folder)
+    written = (folder / "manifest.json").read_text()
+    (folder / "manifest.json").write_text(written.replace("\n", " "))  # same content, other bytes
+    assert assets.build(folder) == assets.BuildResult({}, [])
+    assert (folder / "manifest.json").read_text() == written.replace("\n", " ")
+    (folder / "manifest.json").unlink()
+    assets.build(folder)  # a missing manifest is written even when nothing else changes
+    assert json.loads((folder / "manifest.json").read_text()) == {"figures": {}, "versions": {"numpy": "1"}}
+
+
+# --- learning-rate schedules, against their formulas ------------------------------------------------------------------
+
+SCHEDULE_CASES = [
+    ("constant", {}, lambda t: 0.1),
+    ("step", {"gamma": 0.5, "every": 3}, lambda t: 0.1 * 0.5 ** (t // 3)),
+    ("exponential", {"gamma": 0.9}, lambda t: 0.1 * 0.9**t),
+    ("inverse_sqrt", {"every": 4}, lambda t: 0.1 / math.sqrt(1 + t / 4)),
+    ("cosine", {"horizon": 10, "lr_min": 0.02}, lambda t: 0.02 + 0.08 * (1 + math.cos(math.pi * min(t, 10) / 10)) / 2),
+]
+
+
+@pytest.mark.parametrize(("kind", "options", "formula"), SCHEDULE_CASES, ids=[c[0] for c in SCHEDULE_CASES])
+def test_schedules_follow_their_formulas(kind, options, formula):
+    from rmsprop_docs.optimizers import schedules
+
+    s = schedules.schedule(kind, 0.1, **options)
+    for t in (0, 1, 2, 3, 4, 7, 10, 11, 25):
+        assert s(t) == pytest.approx(formula(t), rel=1e-15, abs=0), t
+        with mpmath.workdps(40):
+            exact = s(t, exact=True)
+            assert isinstance(exact, mpmath.mpf)
+            assert float(exact) == pytest.approx(formula(t), rel=1e-14, abs=0), t
+
+
+def test_schedule_fields_for_json():
+    from rmsprop_docs.optimizers import schedules
+
+    assert schedules.schedule("constant", 0.1).as_dict() == {"kind": "constant", "lr": 0.1}
+    assert schedules.schedule("step", 0.1, gamma=0.5, every=3).as_dict() == {
+        "kind": "step",
+        "lr": 0.1,
+        "gamma": 0.5,
+        "every": 3,
+    }
+    assert schedules.schedule("exponential", 0.1, gamma=0.5).as_dict() == {
+        "kind": "exponential",
+        "lr": 0.1,
+        "gamma": 0.5,
+    }
+    assert schedules.schedule("inverse_sqrt", 0.1, every=2).as_dict() == {"kind": "inverse_sqrt", "lr": 0.1, "every": 2}
+    cosine = schedules.schedule("cosine", 0.1, horizon=5, lr_min=0.01).as_dict()
+    assert cosine == {"kind": "cosine", "lr": 0.1, "horizon": 5, "lr_min": 0.01}
+
+
+def test_schedule_defaults():
+    from rmsprop_docs.optimizers import schedules
+
+    s = schedules.schedule("cosine", 0.1)
+    assert (s.gamma, s.every, s.horizon, s.lr_min) == (1.0, 1, 1, 0.0)
+    assert s(0) == 0.1 and s(1) == 0.0 and s(5) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kind": "linear"}, r"^schedule must be one of constant, step, exponential, inverse_sqrt, cosine"),
+        ({"lr": 0.0}, r"^lr must be a finite number > 0"),
+        ({"gamma": 0.0}, r"^gamma must be a finite number > 0"),
+        ({"gamma": math.nextafter(1.0, 2.0)}, r"^gamma must be in \(0, 1\] for a decaying schedule"),
+        ({"every": 0}, r"^every must be a whole number >= 1, got 0"),
+        ({"every": 1.0}, r"^every must be a whole number >= 1"),
+        ({"horizon": 0}, r"^horizon must be a whole number >= 1, got 0"),
+        ({"lr_min": -1e-9}, r"^lr_min must be a finite number >= 0"),
+        ({"lr_min": 0.2}, r"^lr_min must be in \[0, lr\] = \[0, 0\.1\], got 0\.2"),
+    ],
+)
+def test_schedule_refusals(kwargs, message):
+    from rmsprop_docs.optimizers import schedules
+
+    arguments = {"kind": "cosine", "lr": 0.1} | kwargs
+    with pytest.raises(ValueError, match=message):
+        schedules.schedule(arguments.pop("kind"), arguments.pop("lr"), **arguments)
+
+
+def test_schedule_edges_are_accepted():
+    from rmsprop_docs.optimizers import schedules
+
+    assert schedules.schedule("step", 0.1, gamma=1.0, every=1).gamma == 1.0
+    assert schedules.schedule("cosine", 0.1, lr_min=0.1).lr_min == 0.1
+    assert schedules.schedule("cosine", np.array([[0.1], [0.2]]), lr_min=0.1).lr_min == 0.1
+    with pytest.raises(ValueError, match=r"^lr_min must be in \[0, lr\]"):
+        schedules.schedule("cosine", np.array([[0.1], [0.05]]), lr_min=0.1)
+
+
+def test_schedule_parse():
+    from rmsprop_docs.optimizers import schedules
+
+    s = schedules.parse("cosine:horizon=20,lr_min=0.001", 0.01)
+    assert (s.kind, s.lr, s.horizon, s.lr_min) == ("cosine", 0.01, 20, 0.001) and type(s.horizon) is int
+    s = schedules.parse("step:gamma=0.5,every=7,", 0.01)
+    assert (s.gamma, s.every) == (0.5, 7) and type(s.gamma) is float
+    assert schedules.parse("constant", 0.2) == schedules.schedule("constant", 0.2)
+    for text, message in [
+        ("step:gamma", r"^schedule options are gamma, every, horizon, lr_min as NAME=VALUE, got 'gamma'"),
+        ("step:rate=2", r"^schedule options are .*got 'rate=2'"),
+        ("step:every=1.5", r"^schedule option every must be a number, got '1\.5'"),
+        ("step:gamma=x", r"^schedule option gamma must be a number, got 'x'"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            schedules.parse(text, 0.01)
+
+
+def test_a_scheduled_run_uses_the_rate_of_each_step():
+    from rmsprop_docs.optimizers import schedules
+
+    s = schedules.schedule("step", 0.1, gamma=0.5, every=2)
+    path = trace("parabola", [10.0], rmsprop(lr=s), 5)
+    v, x = 0.0, 10.0
+    for t in range(5):
+        g = x
+        v = 0.9 * v + 0.1 * g * g
+        x = x - (0.1 * 0.5 ** (t // 2)) * (g / (math.sqrt(v) + 1e-8))
+        assert path.points[t + 1, 0] == pytest.approx(x, rel=1e-15)
