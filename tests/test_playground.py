@@ -597,3 +597,242 @@ def test_instant_navigation_starts_the_playground(browser, site_url):
     assert page.evaluate("() => getComputedStyle(document.querySelector('.pg-layout')).display") == "grid"
     assert errors == []
     context.close()
+
+
+# ---------------------------------------------------------------- links from the other pages
+
+DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+TRY = "Try it in the playground"
+
+
+def _run(snippets, problem, x0, steps, optimizers=("rmsprop-pytorch",), schedule=None, **hyper):
+    """One page's run: the code that runs it on the page, and the settings its link must open."""
+    settings_ = {"lr": 0.01, "rho": 0.9, "eps": 1e-8, "momentum": 0.0, "centered": False, "weight_decay": 0.0}
+    settings_.update(hyper)
+    return {
+        "snippets": snippets,
+        "problem": problem,
+        "x0": x0,
+        "steps": steps,
+        "optimizers": list(optimizers),
+        "schedule": schedule,
+        **settings_,
+    }
+
+
+TURNED = [(-2.0 - 1.0) / 2**0.5, (-2.0 + 1.0) / 2**0.5]
+# Every "Try it in the playground" link, page by page in order.  Each names the code above it on its page
+# (which must be there, between the previous link and this one) and the settings that code runs.
+PAGE_RUNS = {
+    "one-variable": [
+        _run(['"cubic", x0=[-1.0], optimizer=rmsprop(lr=0.01, rho=0.9, eps=1e-8), steps=1000'], "cubic", [-1.0], 1000),
+        _run(
+            ['schedule("exponential", 0.01, gamma=0.995)', '"cubic", x0=[-1.0], optimizer=rmsprop(lr=lr), steps=2000'],
+            "cubic",
+            [-1.0],
+            2000,
+            schedule={"kind": "exponential", "gamma": 0.995},
+        ),
+    ],
+    "two-variables": [
+        _run(['trace("quadratic", x0=[1.0, 0.0], steps=1000)'], "quadratic", [1.0, 0.0], 1000),
+        _run(
+            ['optimizer=rmsprop(lr=schedule("exponential", 0.01, gamma=0.998)), steps=3000'],
+            "quadratic",
+            [1.0, 0.0],
+            3000,
+            schedule={"kind": "exponential", "gamma": 0.998},
+        ),
+    ],
+    "variants": [
+        _run(
+            [
+                'for convention in ("pytorch", "keras")',
+                '"elongated", x0=[-2.0, 1.0], optimizer=rmsprop(lr=0.02, centered=True), steps=200',
+            ],
+            "elongated",
+            [-2.0, 1.0],
+            200,
+            optimizers=("rmsprop-pytorch", "rmsprop-keras"),
+            lr=0.02,
+            centered=True,
+        ),
+        _run(
+            [
+                'schedule("inverse_sqrt", 0.02, every=100)',
+                "for wd in (0.2, 1.0)",
+                '("coupled (pytorch)", "pytorch")',
+                '("decoupled (keras)", "keras")',
+                "lr=decaying, weight_decay=wd, convention=convention",
+                '"quadratic", x0=[1.0, 0.0], optimizer=optimizer, steps=20000',
+            ],
+            "quadratic",
+            [1.0, 0.0],
+            20000,
+            optimizers=("rmsprop-pytorch", "rmsprop-keras"),
+            schedule={"kind": "inverse_sqrt", "every": 100},
+            lr=0.02,
+            weight_decay=0.2,
+        ),
+        _run(
+            ['"elongated", x0=[-2.0, 1.0], optimizer=rmsprop(lr=0.02, momentum=0.9), steps=200'],
+            "elongated",
+            [-2.0, 1.0],
+            200,
+            lr=0.02,
+            momentum=0.9,
+        ),
+    ],
+    "hyperparameters": [
+        _run(
+            ["for lr in (0.001, 0.01, 0.1)", '"quadratic", x0=[1.0, 0.0], optimizer=rmsprop(lr=lr), steps=3000'],
+            "quadratic",
+            [1.0, 0.0],
+            3000,
+            lr=0.1,
+        ),
+        _run(
+            ["for rho in (0.0, 0.5, 0.9, 0.99)", "x0=[1.0, 0.0], optimizer=rmsprop(lr=0.01, rho=rho), steps=1000"],
+            "quadratic",
+            [1.0, 0.0],
+            1000,
+            rho=0.99,
+        ),
+        _run(
+            [
+                "for eps in (1e-8, 1e-3, 1e-2, 0.1, 1.0)",
+                "x0=[1.0, 0.0], optimizer=rmsprop(lr=0.01, eps=eps), steps=3000",
+            ],
+            "quadratic",
+            [1.0, 0.0],
+            3000,
+            eps=0.1,
+        ),
+    ],
+    "why-rmsprop": [
+        _run(
+            [
+                '"quadratic", x0=[1.0, 0.0], optimizer=adagrad(lr=0.01), steps=1000',
+                "x0=[1.0, 0.0], optimizer=rmsprop(lr=0.01, rho=0.9), steps=1000",
+            ],
+            "quadratic",
+            [1.0, 0.0],
+            1000,
+            optimizers=("adagrad", "rmsprop-pytorch"),
+            eps=1e-10,  # adagrad's default; the page's one eps serves both
+        ),
+        _run(
+            ['("rosenbrock", (-1.0, 1.0))', "problem, start, 5000, grid_of_rates", "4560 (lr 0.0025)"],
+            "rosenbrock",
+            [-1.0, 1.0],
+            5000,
+            lr=0.0025,
+        ),
+    ],
+    "exercises": [
+        _run(
+            ['"quadratic", x0=[1.0, 0.0], optimizer=rmsprop(lr=0.01, rho=0.0), steps=50'],
+            "quadratic",
+            [1.0, 0.0],
+            50,
+            rho=0.0,
+        ),
+        _run(
+            ["turned = ((-2.0 - 1.0) / 2**0.5, (-2.0 + 1.0) / 2**0.5)", "optimizer=rmsprop(lr=0.03), steps=2000"],
+            "rotated",
+            TURNED,
+            2000,
+            lr=0.03,
+        ),
+        _run(
+            ["x0=[1.0, 0.0], optimizer=rmsprop(lr=100.0, eps=1e4), steps=500"],
+            "quadratic",
+            [1.0, 0.0],
+            500,
+            lr=100.0,
+            eps=1e4,
+        ),
+        _run(['path = trace("quadratic", x0=[1.0, 0.0], steps=1000)'], "quadratic", [1.0, 0.0], 1000),
+        _run(
+            ["x0=[1.0, 0.0], optimizer=rmsprop(lr=0.2, rho=0.96, eps=1e-12), steps=1"],
+            "quadratic",
+            [1.0, 0.0],
+            1,
+            lr=0.2,
+            rho=0.96,
+            eps=1e-12,
+        ),
+    ],
+}
+LINKS = [(page, i) for page, runs in PAGE_RUNS.items() for i in range(len(runs))]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("(\n", "(").replace(",\n", ", ").split()).replace("( ", "(").replace(", )", ")")
+
+
+def test_each_try_link_follows_the_code_it_names():
+    """The table above is the pages' own: each link sits after the code whose settings it lists."""
+    for page, runs in PAGE_RUNS.items():
+        source = (DOCS / f"{page}.md").read_text()
+        pieces = source.split(f"[{TRY}](")
+        assert len(pieces) - 1 == len(runs), (page, len(pieces) - 1)
+        for run, before in zip(runs, pieces[:-1], strict=True):
+            above = _flat(before)
+            for snippet in run["snippets"]:
+                assert _flat(snippet) in above, (page, snippet)
+    pages_with_links = {p.stem for p in DOCS.glob("*.md") if f"[{TRY}](" in p.read_text()}
+    assert pages_with_links == set(PAGE_RUNS)
+
+
+def _library_config(run: dict, optimizer_id: str) -> dict:
+    config = {"problem": run["problem"], "x0": run["x0"], "steps": run["steps"], "lr": run["lr"]}
+    if run["schedule"]:
+        config["schedule"] = run["schedule"]
+    if optimizer_id == "adagrad":
+        return {**config, "optimizer": "adagrad", "eps": run["eps"]}
+    if optimizer_id == "gradient_descent":
+        return {**config, "optimizer": "gradient_descent"}
+    assert optimizer_id.startswith("rmsprop-")
+    options = {k: run[k] for k in ("rho", "eps", "momentum", "centered", "weight_decay")}
+    return {**config, **options, "optimizer": "rmsprop", "convention": optimizer_id.removeprefix("rmsprop-")}
+
+
+@pytest.mark.parametrize(("source", "index"), LINKS, ids=[f"{p}-{i + 1}" for p, i in LINKS])
+def test_try_it_links_open_the_pages_settings(browser, site_url, source, index):
+    run = PAGE_RUNS[source][index]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site_url}{source}/", wait_until="networkidle")
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    links = page.get_by_role("link", name=TRY, exact=True)
+    assert links.count() == len(PAGE_RUNS[source])
+    links.nth(index).click()  # Material's instant navigation, as a reader's click
+    page.wait_for_url("**/playground/?*")
+    page.wait_for_function("() => window.rmspropDocs && window.rmspropDocs.playground")
+    wait_until_drawn(page)
+    state = page.evaluate("() => window.rmspropDocs.playground.state()")
+    for key in ("problem", "x0", "steps", "optimizers", "lr", "rho", "eps", "momentum", "centered", "weight_decay"):
+        assert state[key] == run[key], (key, state[key], run[key])
+    schedule_ = run["schedule"] or {"kind": "constant"}
+    assert state["schedule"] == schedule_["kind"]
+    for name, value in schedule_.items():
+        if name != "kind":
+            assert state[name] == value, (name, state[name], value)
+    drawn = page.evaluate("() => window.rmspropDocs.playground.drawn()")
+    assert [d["id"] for d in drawn] == run["optimizers"]
+    for d in drawn:
+        theirs = library(_library_config(run, d["id"]))
+        assert "points" in theirs and d["error"] is None, (d["id"], theirs, d["error"])
+        ours = np.array(d["points"], dtype=np.float64)
+        assert ours.shape == theirs["points"].shape == (run["steps"] + 1, len(run["x0"]))
+        assert np.allclose(ours, theirs["points"], rtol=0, atol=1e-12), (source, index, d["id"])
+        if not run["schedule"]:
+            assert np.array_equal(ours, theirs["points"])
+    summary = page.locator("[aria-live=polite]")
+    page.wait_for_function("() => document.querySelector('[aria-live=polite]').textContent.includes('after')")
+    assert f"after {run['steps']} steps" in summary.inner_text()
+    assert errors == []
+    context.close()

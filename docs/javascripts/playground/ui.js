@@ -301,25 +301,36 @@
     const copyButton = el("button", { type: "button", class: "md-button pg-button", text: "Copy link" });
     const resetButton = el("button", { type: "button", class: "md-button pg-button", text: "Reset" });
 
+    // Two layers: the contours and axes, drawn once per problem, under the paths, which change every
+    // frame of an animation.  The top layer is composited on its own (will-change), so an animation
+    // frame repaints a few paths and never the thousands of contour segments under them.
+    const backdrop = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "pg-backdrop", "aria-hidden": "true", focusable: "false" });
+    backdrop.style.cssText = "display:block;width:100%;height:auto;border-radius:0.2rem;background:var(--md-default-bg-color)";
     const plot = svg("svg", {
       viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
       class: "pg-plot",
       role: "group",
       "aria-labelledby": id("plot-title"),
     });
+    plot.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%;background:transparent;will-change:transform";
     const plotTitle = svg("title", { id: id("plot-title") });
-    const clip = svg("clipPath", { id: id("clip") });
-    const clipRect = svg("rect", { x: MARGIN.left, y: MARGIN.top, width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom });
-    clip.append(clipRect);
-    const defs = svg("defs");
-    defs.append(clip);
+    const clipFor = (name) => {
+      const clip = svg("clipPath", { id: id(name) });
+      clip.append(svg("rect", { x: MARGIN.left, y: MARGIN.top, width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom }));
+      const defs = svg("defs");
+      defs.append(clip);
+      return defs;
+    };
     const frame = svg("rect", { class: "pg-frame", x: MARGIN.left, y: MARGIN.top, width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom });
     const axes = svg("g", { class: "pg-axes", "aria-hidden": "true" });
-    const contours = svg("path", { class: "pg-contours", "clip-path": `url(#${id("clip")})` });
+    const contours = svg("path", { class: "pg-contours", "clip-path": `url(#${id("backdrop-clip")})` });
     const minimumMark = svg("path", { class: "pg-minimum" });
     const pathsGroup = svg("g", { "clip-path": `url(#${id("clip")})` });
     const startMark = svg("circle", { class: "pg-start", r: 7, tabindex: 0, role: "slider" });
-    plot.append(plotTitle, defs, frame, contours, axes, minimumMark, pathsGroup, startMark);
+    backdrop.append(clipFor("backdrop-clip"), frame, contours, axes, minimumMark);
+    plot.append(plotTitle, clipFor("clip"), pathsGroup, startMark);
+    const stage = el("div", { class: "pg-stage" }, [backdrop, plot]);
+    stage.style.position = "relative";
 
     const summary = el("p", { class: "pg-summary", "aria-live": "polite", id: id("summary") });
     const readouts = el("ul", { class: "pg-readouts", "aria-label": "Readouts per optimizer" });
@@ -353,7 +364,7 @@
     ]);
 
     const figure = el("div", { class: "pg-figure" }, [
-      plot,
+      stage,
       el("div", { class: "pg-transport" }, [
         playButton,
         endButton,
