@@ -102,7 +102,7 @@ def _loaded(browser, url: str, **options) -> tuple[dict[str, bytes], list[str]]:
     return bodies, outside
 
 
-def _extra_transfer(browser, base: str) -> tuple[int, dict[str, int], list[str]]:
+def extra_transfer(browser, base: str) -> tuple[int, dict[str, int], list[str]]:
     """The playground's gzip bytes beyond a normal page's, per file, and its requests leaving the site."""
     playground, outside = _loaded(browser, base + "playground/", reduced_motion="reduce")
     normal, _ = _loaded(browser, base + BASELINE)
@@ -139,7 +139,7 @@ JS_FRAMES = """async () => {
 }"""
 
 
-def _frames_per_second(browser, base: str) -> dict:
+def frames_per_second(browser, base: str) -> dict:
     """The animation timed ``RUNS`` times on one page; the run with the median rate, and all the rates."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     page = context.new_page()
@@ -162,8 +162,8 @@ def measure(site_dir) -> list[Row]:
     with serving(site_dir) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            extra, _, outside = _extra_transfer(browser, base)
-            frames = _frames_per_second(browser, base)
+            extra, _, outside = extra_transfer(browser, base)
+            frames = frames_per_second(browser, base)
         finally:
             browser.close()
     complete = frames["shown"] == frames["steps"] == STEPS and all(n == STEPS for n in frames["paths"])
@@ -192,8 +192,8 @@ def details(site_dir) -> tuple[dict, dict[str, int]]:
     with serving(pathlib.Path(site_dir)) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            _, per_file, _ = _extra_transfer(browser, base)
-            frames = _frames_per_second(browser, base)
+            _, per_file, _ = extra_transfer(browser, base)
+            frames = frames_per_second(browser, base)
         finally:
             browser.close()
     return frames, per_file
