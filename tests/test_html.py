@@ -97,9 +97,10 @@ def test_notebook_styles_sit_in_the_head(built_site):
         style = head.split("<style>", 1)[1].split("</style>", 1)[0]
         assert ".jupyter-wrapper .jp-OutputArea-output" in style  # the notebook's rules are kept
         assert "bp3-" not in style and ":root" not in style and len(style) < 60_000  # the rest is not
-        images = re.findall(r"<img\b[^>]*>", body)
-        plots = [i for i in images if 'src="data:image/png' in i]
+        assert not re.search(r'<img\b[^>]*src="data:', body)  # plots are files beside the page, lazy, sized
+        plots = [i for i in re.findall(r"<img\b[^>]*>", body) if re.search(r'src="output-[0-9a-f]{16}\.png"', i)]
         assert plots and all(re.search(r'\swidth="\d+"', i) and re.search(r'\sheight="\d+"', i) for i in plots)
+        assert all('loading="lazy"' in i for i in plots)
 
 
 # Every code block of the content, including closed tabs and collapsed notes; notebook cells and outputs.

@@ -11,13 +11,16 @@ at run time) and it can match at all (JupyterLab's sheet is scoped under
 a custom property only when something uses it, leaves out what browsers
 ignore anyway (WebKit scrollbar parts, ``cursor: normal``), and puts the
 result in one ``<style>`` in the head, after the site's stylesheets as before.
-Output images get the ``height`` their PNG data implies, so the layout does
-not shift while they decode.
+Output images (PNG data in the page, a third of a notebook page's bytes) become
+files beside the page, named by their content, that load lazily, with the
+``height`` their PNG implies, so the text arrives first and does not shift
+while they load.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import pathlib
 import re
 import struct
@@ -42,6 +45,7 @@ CANNOT_MATCH = re.compile(r"\S\s+(?:[>+~]\s*)?(?::root|html|body)\b|::-webkit-sc
 IGNORED = {("cursor", "normal")}  # not a value of the property
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
 PNG_IMAGE = re.compile(r"<img\b[^>]*?src=\"data:image/png;base64,([A-Za-z0-9+/=]{32})[^>]*>")
+PNG_DATA = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
 WIDTH = re.compile(r"\swidth=\"(\d+)\"")
 
 
@@ -175,6 +179,19 @@ def _size_image(match: re.Match) -> str:
     return tag[:4] + attributes + tag[4:]
 
 
+def _to_file(tag: str, folder: pathlib.Path) -> str:
+    """The image ``tag`` with its PNG data written to a file in ``folder`` and linked, loading lazily."""
+    data = PNG_DATA.search(tag)
+    if data is None:
+        return tag
+    png = base64.b64decode(data.group(1))
+    name = f"output-{hashlib.sha256(png).hexdigest()[:16]}.png"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(png)
+    tag = tag[: data.start()] + f'src="{name}"' + tag[data.end() :]
+    return tag if " loading=" in tag else tag[:4] + ' loading="lazy" decoding="async"' + tag[4:]
+
+
 def on_post_page(output: str, page, config) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return output
@@ -187,6 +204,8 @@ def on_post_page(output: str, page, config) -> str:
     sheets = [m.group(1) for m in STYLE.finditer(body)]
     body = STYLE.sub("", body)
     body = PNG_IMAGE.sub(_size_image, body)
+    folder = pathlib.Path(page.file.abs_dest_path).parent
+    body = re.sub(r"<img\b[^>]*>", lambda m: _to_file(m.group(0), folder), body)
     # The last sheet nbconvert writes is a Python list's repr, not CSS; the same Pygments rules come first.
     css = "\n".join(sheet for sheet in sheets if not sheet.lstrip().startswith("['"))
     output = output[: article.start(2)] + body + output[article.end(2) :]
