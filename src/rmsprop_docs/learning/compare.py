@@ -104,6 +104,15 @@ def cache_folder() -> pathlib.Path:
     return (root if (root / "pyproject.toml").is_file() else pathlib.Path.cwd()) / ".cache" / "learning"
 
 
+# The code that computes a result: this module's own, and what it runs (not the cache's helpers, whose edits
+# change no number).
+COMPUTING = (
+    "rmsprop_docs.learning.train",
+    "rmsprop_docs.learning.models",
+    "rmsprop_docs.learning.datasets",
+    "rmsprop_docs.optimizers",
+)
+
 SHIPPED = pathlib.Path(__file__).resolve().parent / "results"
 """The committed results of :data:`PAGE`, named as in the cache."""
 
@@ -112,8 +121,8 @@ def result_name(kind: str, settings: dict) -> str:
     """The file name of a result: a hash of the settings and one of the code that computes them (and NumPy's
     version)."""
     what = hashlib.sha256(json.dumps([kind, settings], sort_keys=True).encode()).hexdigest()[:12]
-    code = dependencies.digest(["rmsprop_docs.learning.compare"])
-    how = hashlib.sha256(json.dumps([code, np.__version__]).encode()).hexdigest()[:12]
+    code = [dependencies.module_digest("rmsprop_docs.learning.compare"), dependencies.digest(COMPUTING)]
+    how = hashlib.sha256(json.dumps([*code, np.__version__]).encode()).hexdigest()[:12]
     return f"{kind}-{what}-{how}.json"
 
 
@@ -183,6 +192,36 @@ def _tune(
     }
 
 
+_TASKS: list[Callable[[], dict]] = []  # what forked workers run, by index (closures are not pickled)
+
+
+def _run_task(index: int) -> dict:
+    return _TASKS[index]()
+
+
+def _in_parallel(tasks: list[Callable[[], dict]], costs: list[float], progress: bool) -> list[dict]:
+    """``[task() for task in tasks]``, on forked workers (one per core, the costliest task first) when there
+    are several cores and forking is safe: no other thread, not inside a worker, no progress bars to
+    interleave.  Each task is the same computation either way, so the results are the same bytes."""
+    import multiprocessing
+    import threading
+
+    workers = min(len(tasks), os.cpu_count() or 1)
+    if workers < 2 or progress or threading.active_count() > 1 or multiprocessing.current_process().daemon:
+        return [task() for task in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -costs[i])
+    _TASKS[:] = tasks
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_run_task, order, chunksize=1)
+    finally:
+        _TASKS.clear()
+    results: list[dict] = [{}] * len(tasks)
+    for index, result in zip(order, done, strict=True):
+        results[index] = result
+    return results
+
+
 def _json_floats(value):
     """Replace inf and NaN (not JSON) by None, recursively."""
     if isinstance(value, dict):
@@ -207,9 +246,8 @@ def comparison(settings: Settings = Settings(), *, progress: bool = False, shipp
     steps = settings.epochs * steps_per_epoch
     described = _described(settings)
 
-    def compute() -> dict:
-        results = []
-        for contender in CONTENDERS:
+    def task(contender: Contender) -> Callable[[], dict]:
+        def run() -> dict:
             bar = text_progress(steps, f"{settings.model} {contender.label:<18}") if progress else None
             tuned = _tune(
                 contender,
@@ -221,8 +259,14 @@ def comparison(settings: Settings = Settings(), *, progress: bool = False, shipp
                 bar,
                 "validation",
             )
-            results.append(_json_floats(tuned))
-        return {"settings": described, "results": results}
+            return _json_floats(tuned)
+
+        return run
+
+    def compute() -> dict:
+        tasks = [task(c) for c in CONTENDERS]
+        costs = [len(next(iter(c.grid().values()))) for c in CONTENDERS]
+        return {"settings": described, "results": _in_parallel(tasks, costs, progress)}
 
     return _cached("comparison", described, compute, shipped)
 
@@ -272,17 +316,20 @@ def batch_study(settings: BatchSettings = BatchSettings(), *, progress: bool = F
     :func:`comparison`)."""
     described = _described(settings)
 
+    def task(contender: Contender, size: int) -> Callable[[], dict]:
+        def run() -> dict:
+            label = f"{settings.model} {contender.label:<8} batch {size:>4}"
+            bar = text_progress(settings.steps, label) if progress else None
+            tuned = _tune(contender, settings.model, size, settings.steps, settings.steps, settings.seeds, bar, "train")
+            return _json_floats({**tuned, "batch_size": size})
+
+        return run
+
     def compute() -> dict:
-        results = []
-        for contender in BATCH_CONTENDERS:
-            for size in settings.batch_sizes:
-                label = f"{settings.model} {contender.label:<8} batch {size:>4}"
-                bar = text_progress(settings.steps, label) if progress else None
-                tuned = _tune(
-                    contender, settings.model, size, settings.steps, settings.steps, settings.seeds, bar, "train"
-                )
-                results.append(_json_floats({**tuned, "batch_size": size}))
-        return {"settings": described, "results": results}
+        pairs = [(c, size) for c in BATCH_CONTENDERS for size in settings.batch_sizes]
+        tasks = [task(c, size) for c, size in pairs]
+        costs = [len(next(iter(c.grid().values()))) * (size + 64) for c, size in pairs]
+        return {"settings": described, "results": _in_parallel(tasks, costs, progress)}
 
     return _cached("batch-study", described, compute, shipped)
 
