@@ -521,10 +521,14 @@
       buildReadouts();
     }
 
-    function draw(k) {
+    // transport: false while animating between the scrubber's updates, so that most frames change the
+    // plot's layer only and lay out nothing
+    function draw(k, transport = true) {
       shown = Math.max(0, Math.min(state.steps, k));
       for (const r of runs) {
         const last = Math.min(shown, r.points.length - 1);
+        if (last === r.last) continue; // unchanged (a run that stopped early): nothing to repaint
+        r.last = last;
         if (last < 0) {
           r.path.setAttribute("d", "");
           r.dot.setAttribute("visibility", "hidden");
@@ -535,6 +539,7 @@
         r.dot.setAttribute("cy", r.screen[last][1].toFixed(2));
         r.dot.setAttribute("visibility", "visible");
       }
+      if (!transport) return;
       scrub.value = String(shown);
       shownOutput.textContent = `${shown} of ${state.steps}`;
       scrub.setAttribute("aria-valuetext", `step ${shown} of ${state.steps}`);
@@ -609,13 +614,15 @@
       const total = state.steps;
       const duration = Math.min(8000, Math.max(1500, total * 4)); // ms for the whole path
       const start = performance.now() - (from / Math.max(1, total)) * duration;
-      animation = { frame: 0, start, duration };
+      animation = { frame: 0, start, duration, transport: -Infinity };
       playButton.textContent = "Pause";
       playButton.setAttribute("aria-pressed", "true");
       const tick = (now) => {
         if (!rootElement.isConnected || !animation) return;
         const k = Math.min(total, Math.floor(((now - animation.start) / animation.duration) * total));
-        draw(k);
+        const transport = k >= total || now - animation.transport >= 100;
+        if (transport) animation.transport = now;
+        draw(k, transport);
         updateShownReadouts(k >= total);
         if (k >= total) {
           stopAnimation();
