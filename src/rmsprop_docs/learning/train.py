@@ -101,10 +101,13 @@ def train(
     state = optimizer.init(theta)
     records = []
     running = np.zeros(len(seeds))
+    # Each step's inputs gathered into one buffer: a fresh array of this size costs a fresh mapping every step.
+    inputs = np.empty((rows[0, 0] if shared else rows[0]).shape + data.train.x.shape[1:])
     with np.errstate(all="ignore"):  # a diverged run shows as inf or NaN in its losses
         for t in range(1, steps + 1):
             batch = rows[t - 1, 0] if shared else rows[t - 1]
-            loss, grad = model.loss_and_grad(theta, data.train.x[batch], data.train.y[batch])
+            x = np.take(data.train.x, batch, axis=0, out=inputs, mode="clip")  # "clip": rows are valid, unbuffered
+            loss, grad = model.loss_and_grad(theta, x, data.train.y[batch])
             delta, state = optimizer.update(grad, state, theta)
             theta = theta + delta
             running += loss
