@@ -441,3 +441,55 @@ def test_animate_reports_what_it_wrote(call, tmp_path, monkeypatch):
     assert seen["path"].points.tolist() == trace("quadratic", [1.0, 0.0], steps=10).points.tolist()
     code, out, err = call(*args[:-2])
     assert code == 0 and err.endswith("12,345 bytes\n") and "still" not in err
+
+
+# --- the help text is complete and agrees with the defaults ---------------------------------------------------
+
+
+def parsers():
+    """The top-level parser and each command's, by name."""
+    import argparse
+
+    top = cli.build_parser()
+    found = {"rmsprop-docs": top}
+    for action in top._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found.update(action.choices)
+            commands = action
+    return found, commands
+
+
+def test_every_command_and_option_has_help():
+    found, commands = parsers()
+    assert set(found) == {"rmsprop-docs", "problems", "trace", "port", "animate"}
+    assert found["rmsprop-docs"].description
+    assert all(choice.help for choice in commands._choices_actions)
+    for name, parser in found.items():
+        for action in parser._actions:
+            assert action.help or action is commands, (name, action.dest)  # the commands have theirs
+
+
+def test_options_that_are_not_plain_numbers_show_their_form():
+    found, _ = parsers()
+    metavars = {a.dest: a.metavar for p in found.values() for a in p._actions}
+    assert metavars["x0"] == "X[,Y]" and cli._coordinates("1.5,-2") == [1.5, -2.0]
+    assert metavars["size"] == "WxH"
+    assert metavars["set"] == "KEY=VALUE" and metavars["schedule"].startswith("KIND[:NAME=VALUE")
+    assert metavars["output"].endswith(".gif") and metavars["still"].endswith(".png")
+
+
+def test_defaults_in_the_help_are_the_real_defaults():
+    import re
+
+    found, _ = parsers()
+    shown = 0
+    for parser in found.values():
+        for action in parser._actions:
+            match = re.search(r"\(default ([^)\s]+)\)", action.help or "")
+            if not match:
+                continue
+            real = action.default if action.default is not None else cli.RMSPROP_DEFAULTS.get(action.dest, "rmsprop")
+            text = match.group(1)
+            assert (float(text) == real) if isinstance(real, float | int) else (text == real), action.dest
+            shown += 1
+    assert shown >= 10

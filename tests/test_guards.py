@@ -554,3 +554,89 @@ def test_a_scheduled_run_uses_the_rate_of_each_step():
         v = 0.9 * v + 0.1 * g * g
         x = x - (0.1 * 0.5 ** (t // 2)) * (g / (math.sqrt(v) + 1e-8))
         assert path.points[t + 1, 0] == pytest.approx(x, rel=1e-15)
+
+
+# --- output files ----------------------------------------------------------------------------------------------------
+
+
+def test_check_writable_refusals(tmp_path, monkeypatch):
+    import os
+
+    from rmsprop_docs import files
+
+    assert files.check_writable(tmp_path / "a.GIF", ".gif") == tmp_path / "a.GIF"
+    assert files.check_writable(str(tmp_path / "a.txt")) == tmp_path / "a.txt"
+    with pytest.raises(ValueError) as caught:
+        files.check_writable(tmp_path / "a.png", ".gif")
+    assert str(caught.value) == f"output {str(tmp_path / 'a.png')!r} must end in .gif"
+    with pytest.raises(ValueError) as caught:
+        files.check_writable(tmp_path / "no" / "a.gif", ".gif")
+    assert str(caught.value) == f"output folder {str(tmp_path / 'no')!r} does not exist"
+    (tmp_path / "d.gif").mkdir()
+    with pytest.raises(ValueError) as caught:
+        files.check_writable(tmp_path / "d.gif", ".gif")
+    assert str(caught.value) == f"output {str(tmp_path / 'd.gif')!r} is a folder, not a file"
+    monkeypatch.setattr(os, "access", lambda path, mode: not (mode == os.W_OK and path == tmp_path))
+    with pytest.raises(ValueError) as caught:
+        files.check_writable(tmp_path / "a.gif", ".gif")
+    assert str(caught.value) == f"output folder {str(tmp_path)!r} is not writable"
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664), (0, 0o666)])
+def test_new_files_get_0o666_less_the_umask(tmp_path, umask, mode):
+    import os
+    import stat
+
+    from rmsprop_docs import files
+
+    old = os.umask(umask)
+    try:
+        assert files._new_file_mode() == mode
+        assert os.umask(umask) == umask  # and the umask is left as it was
+        with files.atomic_path(tmp_path / "a.txt") as tmp:
+            tmp.write_text("new")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "a.txt").stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_partial(tmp_path):
+    from rmsprop_docs import files
+
+    (tmp_path / "a.txt").write_text("old")
+    with pytest.raises(RuntimeError), files.atomic_path(tmp_path / "a.txt") as tmp:
+        tmp.write_text("half")
+        raise RuntimeError
+    assert (tmp_path / "a.txt").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+# --- what code depends on --------------------------------------------------------------------------------------------
+
+
+def test_relative_imports_inside_a_package_module():
+    import ast
+
+    from rmsprop_docs import dependencies
+
+    tree = ast.parse("from .base import Optimizer\nfrom . import schedules\n")
+    found = dependencies.imported_modules(tree, "rmsprop_docs.optimizers")  # the package's own __init__
+    assert found == {"rmsprop_docs.optimizers", "rmsprop_docs.optimizers.base", "rmsprop_docs.optimizers.schedules"}
+    found = dependencies.imported_modules(ast.parse("from ..render import limits\n"), "rmsprop_docs.optimizers.base")
+    assert found == {"rmsprop_docs.render", "rmsprop_docs.render.limits"}
+
+
+def test_notebook_imports_of_every_code_cell():
+    from rmsprop_docs import dependencies
+
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": ["from rmsprop_docs import trace\n", "x = 1\n"]},
+            {"cell_type": "code", "source": ["  %time import rmsprop_docs.cli\n", "!pip install x\n"]},
+            {"cell_type": "code"},
+            {"cell_type": "code", "source": ["import rmsprop_docs.sweep"]},
+        ]
+    }
+    assert dependencies.notebook_imports(notebook) == {"rmsprop_docs.trajectory", "rmsprop_docs.sweep"}
+    assert dependencies.notebook_imports({}) == set()

@@ -81,34 +81,97 @@ RMSPROP_DEFAULTS = {
 }
 
 
+# Help text too long for one line of a call.
+SCHEDULE_HELP = (
+    f"learning-rate schedule starting at --lr: one of {', '.join(schedules.KINDS)}, "
+    "with options gamma, every, horizon, lr_min (e.g. step:gamma=0.5,every=100)"
+)
+FRAMEWORK_HELP = "run a framework's RMSprop exactly, with its own keyword arguments (--set): " + ", ".join(
+    frameworks.FRAMEWORKS
+)
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options that choose a problem, a start and RMSprop's hyperparameters (or a framework's call)."""
-    parser.add_argument("problem", help="a problem name (see 'rmsprop-docs problems')")
-    parser.add_argument("--x0", type=_coordinates, required=True, metavar="X[,Y]", help="starting point")
-    parser.add_argument("--steps", type=_whole("steps"), default=1000, help="number of steps (default 1000)")
-    parser.add_argument("--lr", type=_real("lr"), default=None, help="learning rate (default 0.01)")
-    parser.add_argument("--rho", type=_real("rho"), default=None, help="decay of the accumulator (default 0.9)")
-    parser.add_argument("--eps", type=_real("eps"), default=None, help="epsilon (default 1e-8)")
-    parser.add_argument("--momentum", type=_real("momentum"), default=None, help="momentum (default 0)")
-    parser.add_argument("--centered", action="store_true", default=None, help="divide by the centered second moment")
-    parser.add_argument("--weight-decay", type=_real("weight_decay"), default=None, help="weight decay (default 0)")
-    parser.add_argument("--convention", default=None, help=f"one of {', '.join(CONVENTIONS)} (default pytorch)")
-    parser.add_argument("--dtype", default="float64", help="float64 or float32 (default float64)")
+    parser.add_argument(
+        "problem",
+        help="a problem name (see 'rmsprop-docs problems')",
+    )
+    parser.add_argument(
+        "--x0",
+        type=_coordinates,
+        required=True,
+        metavar="X[,Y]",
+        help="starting point",
+    )
+    parser.add_argument(
+        "--steps",
+        type=_whole("steps"),
+        default=1000,
+        help="number of steps (default 1000)",
+    )
+    parser.add_argument(
+        "--lr",
+        type=_real("lr"),
+        default=None,
+        help="learning rate (default 0.01)",
+    )
+    parser.add_argument(
+        "--rho",
+        type=_real("rho"),
+        default=None,
+        help="decay of the accumulator (default 0.9)",
+    )
+    parser.add_argument(
+        "--eps",
+        type=_real("eps"),
+        default=None,
+        help="epsilon (default 1e-8)",
+    )
+    parser.add_argument(
+        "--momentum",
+        type=_real("momentum"),
+        default=None,
+        help="momentum (default 0)",
+    )
+    parser.add_argument(
+        "--centered",
+        action="store_true",
+        default=None,
+        help="divide by the centered second moment",
+    )
+    parser.add_argument(
+        "--weight-decay",
+        type=_real("weight_decay"),
+        default=None,
+        help="weight decay (default 0)",
+    )
+    parser.add_argument(
+        "--convention",
+        default=None,
+        help=f"one of {', '.join(CONVENTIONS)} (default pytorch)",
+    )
+    parser.add_argument(
+        "--dtype",
+        default="float64",
+        help="float64 or float32 (default float64)",
+    )
     parser.add_argument(
         "--schedule",
         default=None,
         metavar="KIND[:NAME=VALUE,...]",
-        help=f"learning-rate schedule starting at --lr: one of {', '.join(schedules.KINDS)}, "
-        "with options gamma, every, horizon, lr_min (e.g. step:gamma=0.5,every=100)",
+        help=SCHEDULE_HELP,
     )
     parser.add_argument(
-        "--digits", type=_whole("digits"), default=None, help="run in N-digit decimal arithmetic (mpmath) instead"
+        "--digits",
+        type=_whole("digits"),
+        default=None,
+        help="run in N-digit decimal arithmetic (mpmath) instead",
     )
     parser.add_argument(
         "--framework",
         default=None,
-        help="run a framework's RMSprop exactly, with its own keyword arguments (--set): "
-        + ", ".join(frameworks.FRAMEWORKS),
+        help=FRAMEWORK_HELP,
     )
     add_set_option(parser)
     parser.add_argument(
@@ -116,7 +179,11 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         default="python",
         help="python (default: Python floats, held in float32 where the framework does so) or float64 (tensors)",
     )
-    parser.add_argument("--backend", default=None, help="keras only: tensorflow (default), torch or jax")
+    parser.add_argument(
+        "--backend",
+        default=None,
+        help="keras only: tensorflow (default), torch or jax",
+    )
     parser.add_argument(
         "--optimizer",
         default=None,
@@ -243,33 +310,98 @@ def animate_from_args(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="RMSprop, step by step.", allow_abbrev=False)
+    parser = _Parser(
+        prog=PROG,
+        description="RMSprop, step by step.",
+        allow_abbrev=False,
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    commands.add_parser("problems", help="list the test problems", allow_abbrev=False)
+    commands.add_parser(
+        "problems",
+        help="list the test problems",
+        allow_abbrev=False,
+    )
 
-    trace_cmd = commands.add_parser("trace", help="print a run's points as JSON or CSV", allow_abbrev=False)
+    trace_cmd = commands.add_parser(
+        "trace",
+        help="print a run's points as JSON or CSV",
+        allow_abbrev=False,
+    )
     add_run_options(trace_cmd)
-    trace_cmd.add_argument("--format", default="json", help="json or csv (default json)")
+    trace_cmd.add_argument(
+        "--format",
+        default="json",
+        help="json or csv (default json)",
+    )
 
     port_cmd = commands.add_parser(
-        "port", help="the keyword arguments that reproduce one framework's RMSprop in another", allow_abbrev=False
+        "port",
+        help="the keyword arguments that reproduce one framework's RMSprop in another",
+        allow_abbrev=False,
     )
-    port_cmd.add_argument("--from", dest="source", required=True, help=", ".join(frameworks.FRAMEWORKS))
-    port_cmd.add_argument("--to", dest="target", required=True, help=", ".join(frameworks.FRAMEWORKS))
+    port_cmd.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        help=", ".join(frameworks.FRAMEWORKS),
+    )
+    port_cmd.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        help=", ".join(frameworks.FRAMEWORKS),
+    )
     add_set_option(port_cmd)
     port_cmd.add_argument(
-        "--hyperparameters-as", default="python", help="how the source's values are passed: python or float64"
+        "--hyperparameters-as",
+        default="python",
+        help="how the source's values are passed: python or float64",
     )
 
-    animate_cmd = commands.add_parser("animate", help="render a run as a GIF (and a still PNG)", allow_abbrev=False)
+    animate_cmd = commands.add_parser(
+        "animate",
+        help="render a run as a GIF (and a still PNG)",
+        allow_abbrev=False,
+    )
     add_run_options(animate_cmd)
-    animate_cmd.add_argument("--frames", type=_whole("frames"), default=200, help="frames to show (default 200)")
-    animate_cmd.add_argument("--fps", type=_real("fps"), default=50.0, help="frames per second (default 50)")
-    animate_cmd.add_argument("--size", type=_size, default=None, metavar="WxH", help="pixels (default by style)")
-    animate_cmd.add_argument("--style", default="default", help="default (the site's) or post (the original's)")
-    animate_cmd.add_argument("-o", "--output", required=True, metavar="OUT.gif", help="the GIF to write")
-    animate_cmd.add_argument("--still", default=None, metavar="OUT.png", help="also write the final frame as a PNG")
+    animate_cmd.add_argument(
+        "--frames",
+        type=_whole("frames"),
+        default=200,
+        help="frames to show (default 200)",
+    )
+    animate_cmd.add_argument(
+        "--fps",
+        type=_real("fps"),
+        default=50.0,
+        help="frames per second (default 50)",
+    )
+    animate_cmd.add_argument(
+        "--size",
+        type=_size,
+        default=None,
+        metavar="WxH",
+        help="pixels (default by style)",
+    )
+    animate_cmd.add_argument(
+        "--style",
+        default="default",
+        help="default (the site's) or post (the original's)",
+    )
+    animate_cmd.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.gif",
+        help="the GIF to write",
+    )
+    animate_cmd.add_argument(
+        "--still",
+        default=None,
+        metavar="OUT.png",
+        help="also write the final frame as a PNG",
+    )
     return parser
 
 

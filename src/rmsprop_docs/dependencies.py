@@ -61,9 +61,8 @@ def _provider(package: str, name: str) -> str | None:
 
 
 def _absolute(node: ast.ImportFrom, module: str) -> str:
+    """The module a relative import (``node.level`` dots) inside ``module`` names."""
     package = module if _is_package(module) else module.rpartition(".")[0]
-    if not node.level:
-        return node.module or ""
     anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
     return ".".join([*anchor, node.module] if node.module else anchor)
 

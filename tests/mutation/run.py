@@ -2,15 +2,16 @@
 
 The run happens in a copy of the working tree under .cache/mutation (ignored by git), so mutmut's
 ``mutants/`` directory never lands in the repository and edits made while it runs do not change it.
-Only the modules listed in tests/mutation/modules.toml are mutated and judged, each by its own test
-files; the test run that maps tests to functions covers the union of those files.
+Only modules listed in tests/mutation/modules.toml are judged (by default its ``default`` list), each by
+its own test files; the test run that maps tests to functions covers the union of those files.
 
 The rate is ``killed / (mutants - equivalent)``: a mutant listed in tests/mutation/equivalent.md (by its
 mutmut name, in backticks) is one that cannot change behaviour and so cannot be killed.  A listed name
 that a test now kills, or that no longer exists, is reported, and does not count as equivalent.
 Exit status: 0 when the rate is at least 95%, 1 below it or when mutmut fails.
 
-    python tests/mutation/run.py                          # every module in modules.toml
+    python tests/mutation/run.py                          # the default modules of modules.toml
+    python tests/mutation/run.py --all                    # every module in modules.toml
     python tests/mutation/run.py rmsprop_docs.stepping    # some modules only (their rate, same threshold)
     python tests/mutation/run.py --survivors              # also print each survivor's diff
 """
@@ -40,8 +41,10 @@ NAME = re.compile(r"`(rmsprop_docs\.[\w.ǁ]+__mutmut_\d+)`")
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}  # a timeout or crash is a changed behaviour too
 
 
-def modules_map() -> dict[str, list[str]]:
-    return tomllib.loads((HERE / "modules.toml").read_text())["modules"]
+def modules_map() -> tuple[dict[str, list[str]], list[str]]:
+    """Every module's test files, and the modules a plain run judges."""
+    table = tomllib.loads((HERE / "modules.toml").read_text())
+    return table["modules"], table["default"]
 
 
 def equivalents() -> set[str]:
@@ -133,15 +136,18 @@ def report(statuses: dict[str, str], selected: list[str], show: bool) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", help="modules from tests/mutation/modules.toml (default: all)")
+    parser.add_argument(
+        "modules", nargs="*", help="modules from tests/mutation/modules.toml (default: its default list)"
+    )
+    parser.add_argument("--all", action="store_true", help="every module in tests/mutation/modules.toml")
     parser.add_argument("--survivors", action="store_true", help="print each surviving mutant's diff")
     args = parser.parse_args(argv)
-    known = modules_map()
-    unknown = [m for m in args.modules if m not in known]
+    known, default = modules_map()
+    unknown = [m for m in [*args.modules, *default] if m not in known]
     if unknown:
         print(f"modules must be listed in tests/mutation/modules.toml, got {', '.join(unknown)}")
         return 2
-    selected = {m: known[m] for m in (args.modules or known)}
+    selected = {m: known[m] for m in (args.modules or (known if args.all else default))}
     started = time.monotonic()
     prepare(selected)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
