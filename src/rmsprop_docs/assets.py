@@ -142,6 +142,23 @@ def _render_named(name: str, folder: str) -> tuple[str, dict, float]:
     return name, entry, time.perf_counter() - start
 
 
+def _fork():
+    """Forked workers start with what this process imported and hashed; elsewhere, the platform's default."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _preload(names: Sequence[str]) -> None:
+    """Import the drawing code and hash the figures' code once, here, rather than once in every worker."""
+    import importlib
+
+    for spec in map(figures.get, names):
+        for module in spec.entry_modules:
+            importlib.import_module(module)
+        figure_key(spec)
+
+
 class BuildResult(NamedTuple):
     """What a build did."""
 
@@ -181,7 +198,8 @@ def build(
         if workers == 1:
             results = [_render_named(n, str(folder)) for n in todo]
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            _preload(todo)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_fork()) as pool:
                 results = list(pool.map(_render_named, todo, [str(folder)] * len(todo)))
         for name, entry, seconds in sorted(results, key=lambda result: [s.name for s in specs].index(result[0])):
             manifest["figures"][name] = entry
