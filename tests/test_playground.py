@@ -397,10 +397,23 @@ def wait_until_drawn(page):
     )
 
 
+def assert_layers_aligned(page) -> None:
+    """The contours (drawn once, underneath) and the paths (redrawn each frame, on top) share one box."""
+    boxes = page.evaluate(
+        """() => ['.pg-backdrop', '.pg-plot'].map((s) => {
+            const r = document.querySelector(s).getBoundingClientRect();
+            return [r.left, r.top, r.width, r.height];
+        })"""
+    )
+    assert boxes[0][2] > 0 and np.allclose(boxes[0], boxes[1], atol=0.5), boxes
+    assert len(page.evaluate("() => document.querySelector('.pg-backdrop .pg-contours').getAttribute('d')")) > 1000
+
+
 def test_dragging_the_start_redraws_the_librarys_path(browser, site_url):
     page = open_playground(browser, site_url, "?problem=rosenbrock&optimizers=rmsprop-pytorch,rmsprop-keras")
     handle = "window.rmspropDocs.playground"
     wait_until_drawn(page)
+    assert_layers_aligned(page)
     before = page.evaluate(f"() => {handle}.drawn()")[0]["points"]
     # Where the start is, and where (0.5, 2.5) is, in the window's pixels.
     to_client = """(points) => {
@@ -586,6 +599,7 @@ def test_usable_at_375_pixels(browser, site_url):
             .map(e => e.className || e.tagName)"""
     )
     assert overflowing == []
+    assert_layers_aligned(page)
     results = Axe().run(page)
     serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
