@@ -485,8 +485,9 @@
     };
   }
 
-  // Not in the library (yet): the two other baselines the playground offers,
-  // written as torch.optim.SGD (momentum, no dampening) and torch.optim.Adam.
+  // optimizers/baselines.py: sgd (momentum, no dampening) and adam, as torch.optim.SGD
+  // and torch.optim.Adam.  One difference: Python's (1 - b2**t) ** 0.5 is C's pow, which
+  // rounds a near-tie one unit off; Math.sqrt here is correctly rounded.
 
   function heavyBall(options = {}) {
     const lr = scheduleOrPositive(options.lr ?? 0.01);
