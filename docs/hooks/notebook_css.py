@@ -20,7 +20,9 @@ while they load.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import os
 import pathlib
 import re
 import struct
@@ -150,13 +152,36 @@ def _used_properties(rules, elsewhere: str) -> set[str]:
     return used
 
 
+@functools.lru_cache(maxsize=4)
+def _parsed(css: str) -> tuple:
+    """Every notebook page carries the same stylesheet: parse it once per build process, read it many times."""
+    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
 def prune(css: str, markup: str, elsewhere: str = "") -> str:
     """The rules of ``css`` whose selectors could match an element of ``markup``, and the custom
     properties they (or ``elsewhere``, the site's own CSS and the page) use."""
     classes = {c for m in CLASS_ATTRIBUTE.finditer(markup) for c in (m.group(1) or m.group(2) or "").split()}
     ids = {m.group(1) or m.group(2) for m in ID_ATTRIBUTE.finditer(markup)}
-    rules = _prune(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), classes, ids)
+    rules = _prune(_parsed(css), classes, ids)
     return _serialize(rules, _used_properties(rules, elsewhere + markup))
+
+
+CACHE = pathlib.Path(".cache") / "notebook-css"
+
+
+def pruned(css: str, markup: str, elsewhere: str) -> str:
+    """``prune``, kept on disk under a hash of its inputs: a rebuild with nothing changed parses no CSS."""
+    key = hashlib.sha256("\0".join((css, markup, elsewhere)).encode()).hexdigest()
+    path = CACHE / f"{key}.css"
+    if path.is_file():
+        return path.read_text()
+    result = prune(css, markup, elsewhere)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")  # written whole, then renamed: never half a file
+    partial.write_text(result)
+    partial.replace(path)
+    return result
 
 
 def _png_size(head: str) -> tuple[int, int] | None:
@@ -214,5 +239,5 @@ def on_post_page(output: str, page, config) -> str:
         for sheet in map(str, config["extra_css"])
         if (pathlib.Path(config["docs_dir"]) / sheet).is_file()
     )
-    style = f"<style>{prune(css, output, site_css)}</style>"
+    style = f"<style>{pruned(css, output, site_css)}</style>"
     return output.replace("</head>", style + "</head>", 1)
