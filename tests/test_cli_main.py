@@ -32,6 +32,8 @@ def one_line_error(result, needle):
     assert len(lines) == 1, err
     assert lines[0].startswith("rmsprop-docs: error: ")
     assert needle in lines[0], lines[0]
+    if needle.startswith("error: "):  # the whole message
+        assert lines[0] == "rmsprop-docs: " + needle
     return lines[0]
 
 
@@ -198,9 +200,25 @@ MISTAKES = [
     (["trace", "quadratic", "--x0", "1,0", "--lr", "-1"], "lr must be a finite number > 0, got -1.0"),
     (["trace", "quadratic", "--x0", "1,0", "--lr", "fast"], "argument --lr: lr must be a number, got 'fast'"),
     (["trace", "quadratic", "--x0", "1,0", "--rho", "nan"], "rho must be in [0, 1), got nan"),
-    (["trace", "quadratic", "--x0", "1,0", "--eps", "x"], "eps must be a number, got 'x'"),
+    (["trace", "quadratic", "--x0", "1,0", "--eps", "x"], "error: argument --eps: eps must be a number, got 'x'"),
+    (["trace", "quadratic", "--x0", "1,0", "--rho", "x"], "error: argument --rho: rho must be a number, got 'x'"),
+    (
+        ["trace", "quadratic", "--x0", "1,0", "--momentum", "m"],
+        "error: argument --momentum: momentum must be a number, got 'm'",
+    ),
+    (["trace", "quadratic"], "error: the following arguments are required: --x0"),
+    (["trace", "quadratic", "--x0", "1,0", "--steps"], "error: argument --steps: expected one argument"),
+    (["--he"], "error: the following arguments are required: command"),  # not --help abbreviated
+    (["problems", "--he"], "error: unrecognized arguments: --he"),
+    (["port", "--fr", "pytorch", "--to", "keras"], "error: the following arguments are required: --from"),
+    (["port", "--from", "pytorch"], "error: the following arguments are required: --to"),
+    (["animate", "cubic", "--x0", "-1"], "error: the following arguments are required: -o/--output"),
+    (["animate", "cubic", "--x0", "-1", "-o", "a.gif", "--fram", "5"], "error: unrecognized arguments: --fram 5"),
     (["trace", "quadratic", "--x0", "1,0", "--momentum", "1"], "momentum must be in [0, 1), got 1.0"),
-    (["trace", "quadratic", "--x0", "1,0", "--weight-decay", "w"], "weight_decay must be a number, got 'w'"),
+    (
+        ["trace", "quadratic", "--x0", "1,0", "--weight-decay", "w"],
+        "error: argument --weight-decay: weight_decay must be a number, got 'w'",
+    ),
     (["trace", "quadratic", "--x0", "1,0", "--steps", "1.5"], "steps must be a whole number, got '1.5'"),
     (["trace", "quadratic", "--x0", "1,0", "--digits", "x"], "digits must be a whole number, got 'x'"),
     (["trace", "quadratic", "--x0", "1,0", "--digits", "8"], "digits must be a whole number in [16, 10000], got 8"),
@@ -210,7 +228,14 @@ MISTAKES = [
     (["trace", "quadratic", "--x0", "1,0", "--set", "lr=1"], "--set needs --framework"),
     (["trace", "quadratic", "--x0", "1,0", "--optimizer", "adam"], "--optimizer needs --framework"),
     (["trace", "quadratic", "--x0", "1,0", "--backend", "jax"], "--backend needs --framework"),
-    (["trace", "quadratic", "--x0", "1,0", "--hyperparameters-as", "float64"], "--hyperparameters-as needs"),
+    (
+        ["trace", "quadratic", "--x0", "1,0", "--hyperparameters-as", "float64"],
+        "error: --hyperparameters-as needs --framework",
+    ),
+    (
+        ["trace", "quadratic", "--x0", "1,0", "--lr", "0", "--schedule", "step"],
+        "error: lr must be a finite number > 0, got 0.0",
+    ),
     (["trace", "quadratic", "--x0", "1,0", "--stepz", "3"], "unrecognized arguments: --stepz"),
     (["trace", "quadratic", "--x0", "1,0", "--step", "3"], "unrecognized arguments: --step"),  # no abbreviations
     # step 1 moves each coordinate by lr / sqrt(1 - rho) = 3.2e300, still finite; the gradient there overflows
@@ -226,7 +251,10 @@ def test_mistakes_are_one_line_and_exit_2(call, args, needle):
 
 
 FRAMEWORK_MISTAKES = [
-    (["--framework", "keras", "--lr", "0.1", "--rho", "0.9"], "use --set KEY=VALUE instead of --lr, --rho"),
+    (
+        ["--framework", "keras", "--lr", "0.1", "--rho", "0.9"],
+        "error: --framework takes the framework's own keyword arguments: use --set KEY=VALUE instead of --lr, --rho",
+    ),
     (["--framework", "keras", "--centered"], "instead of --centered"),
     (["--framework", "keras", "--weight-decay", "0.1"], "instead of --weight-decay"),
     (["--framework", "keras", "--convention", "keras"], "instead of --convention"),
@@ -236,7 +264,10 @@ FRAMEWORK_MISTAKES = [
     (["--framework", "keras", "--set", "rho0.9"], "--set takes KEY=VALUE, got 'rho0.9'"),
     (["--framework", "keras", "--set", "rho=1,x"], "--set rho must be a number, true, false, none or a comma list"),
     (["--framework", "keras", "--optimizer", "adam"], "--optimizer applies to --framework pytorch, not keras"),
-    (["--framework", "pytorch", "--optimizer", "adam", "--backend", "jax"], "--backend applies to --framework keras"),
+    (
+        ["--framework", "pytorch", "--optimizer", "adam", "--backend", "jax"],
+        "error: --backend applies to --framework keras",
+    ),
     (["--framework", "pytorch", "--optimizer", "adam", "--set", "rho=1"], "pytorch adam has no keyword argument 'rho'"),
     (["--framework", "pytorch", "--optimizer", "nadam"], "optimizer must be one of sgd, adagrad"),
     (["--framework", "keras", "--hyperparameters-as", "int"], "hyperparameters_as must be one of python, float64"),
@@ -359,10 +390,13 @@ def test_port_prints_the_port(call):
 
 
 def test_port_hyperparameters_as(call):
-    args = ("port", "--from", "keras", "--to", "pytorch", "--set", "learning_rate=0.01")
-    code, out, _ = call(*args, "--hyperparameters-as", "float64")
-    expected = port.format_port(port.port("keras", "pytorch", {"learning_rate": 0.01}, "float64"))
-    assert code == 0 and out == expected + "\n"
+    outs = {}
+    for as_ in ("python", "float64"):
+        args = ("port", "--from", "tf-compat-v1", "--to", "pytorch", "--set", "learning_rate=0.01")
+        code, outs[as_], _ = call(*args, "--hyperparameters-as", as_)
+        expected = port.format_port(port.port("tf-compat-v1", "pytorch", {"learning_rate": 0.01}, as_))
+        assert code == 0 and outs[as_] == expected + "\n"
+    assert outs["python"] != outs["float64"]  # TF1 holds a Python float in float32, a float64 tensor as it is
 
 
 @pytest.mark.parametrize(
@@ -493,3 +527,51 @@ def test_defaults_in_the_help_are_the_real_defaults():
             assert (float(text) == real) if isinstance(real, float | int) else (text == real), action.dest
             shown += 1
     assert shown >= 10
+
+
+def test_torch_optimizer_refusal_lists_what_it_accepts(call):
+    import inspect
+
+    keys = ", ".join(inspect.signature(baselines.TORCH_OPTIMIZERS["adam"]).parameters)
+    args = ("trace", "quadratic", "--x0", "1,0", "--framework", "pytorch", "--optimizer", "adam", "--set", "rho=1")
+    one_line_error(call(*args), f"error: pytorch adam has no keyword argument 'rho'; it accepts {keys}")
+
+
+def test_optimizer_rmsprop_names_the_frameworks_own(call):
+    args = ("trace", "cubic", "--x0", "-0.5", "--steps", "3", "--framework", "keras", "--optimizer", "rmsprop")
+    code, out, err = call(*args)
+    assert code == 0, err
+    assert json.loads(out)["points"] == trace("cubic", [-0.5], frameworks.optimizer("keras"), 3).points.tolist()
+
+
+def test_framework_run_takes_x0_dtype_and_how_values_are_passed(call):
+    base = ("trace", "cubic", "--x0", "-0.5", "--steps", "5", "--framework", "tf-compat-v1")
+    code, out, _ = call(*base, "--set", "learning_rate=0.01", "--dtype", "float32")
+    expected = trace("cubic", [-0.5], frameworks.optimizer("tf-compat-v1", learning_rate=0.01), 5, "float32")
+    assert code == 0 and json.loads(out)["points"] == expected.points.tolist()
+    runs = {}
+    for as_ in ("python", "float64"):
+        code, out, _ = call(*base, "--set", "learning_rate=0.01", "--hyperparameters-as", as_)
+        optimizer = frameworks.optimizer("tf-compat-v1", hyperparameters_as=as_, learning_rate=0.01)
+        runs[as_] = json.loads(out)["points"]
+        assert code == 0 and runs[as_] == trace("cubic", [-0.5], optimizer, 5).points.tolist()
+    assert runs["python"] != runs["float64"]  # a Python float is held in float32 there: 0.01 is not 0.01
+
+
+def test_csv_has_plain_newlines_and_every_digit_of_an_n_digit_run(call):
+    code, out, _ = call("trace", "cubic", "--x0", "-1", "--steps", "2", "--format", "csv", "--digits", "30")
+    assert code == 0 and "\r" not in out
+    rows = list(csv.reader(io.StringIO(out)))
+    path = trace("cubic", [-1.0], steps=2, digits=30)
+    with mpmath.workdps(30):
+        assert rows[1][1] == mpmath.nstr(path.points[0, 0], 30)
+        step_2 = [path.points[2, 0], path.grads[1, 0], path.accumulators[1, 0], path.deltas[1, 0]]
+        assert rows[3] == ["2", *(mpmath.nstr(v, 30) for v in step_2)]
+
+
+def test_help_names_the_program(capsys):
+    for args in (["--help"], ["trace", "--help"]):
+        with pytest.raises(SystemExit) as done:
+            cli.main(args)
+        assert done.value.code == 0
+        assert capsys.readouterr().out.startswith("usage: rmsprop-docs ")

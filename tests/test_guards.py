@@ -443,12 +443,22 @@ def test_a_build_with_nothing_to_do_leaves_the_manifest_alone(empty_registry):
 
 # --- learning-rate schedules, against their formulas ------------------------------------------------------------------
 
+
+def _mp(v):
+    return mpmath.mpf(float(v))
+
+
+# each formula in terms of a math module ``m`` (math or mpmath) and a number maker ``n`` (float or exact mpf)
 SCHEDULE_CASES = [
-    ("constant", {}, lambda t: 0.1),
-    ("step", {"gamma": 0.5, "every": 3}, lambda t: 0.1 * 0.5 ** (t // 3)),
-    ("exponential", {"gamma": 0.9}, lambda t: 0.1 * 0.9**t),
-    ("inverse_sqrt", {"every": 4}, lambda t: 0.1 / math.sqrt(1 + t / 4)),
-    ("cosine", {"horizon": 10, "lr_min": 0.02}, lambda t: 0.02 + 0.08 * (1 + math.cos(math.pi * min(t, 10) / 10)) / 2),
+    ("constant", {}, lambda t, m, n: n(0.1)),
+    ("step", {"gamma": 0.5, "every": 3}, lambda t, m, n: n(0.1) * n(0.5) ** (t // 3)),
+    ("exponential", {"gamma": 0.9}, lambda t, m, n: n(0.1) * n(0.9) ** t),
+    ("inverse_sqrt", {"every": 4}, lambda t, m, n: n(0.1) / m.sqrt(1 + n(t) / 4)),
+    (
+        "cosine",
+        {"horizon": 10, "lr_min": 0.02},
+        lambda t, m, n: n(0.02) + (n(0.1) - n(0.02)) * (1 + m.cos(m.pi * n(min(t, 10)) / 10)) / 2,
+    ),
 ]
 
 
@@ -458,11 +468,13 @@ def test_schedules_follow_their_formulas(kind, options, formula):
 
     s = schedules.schedule(kind, 0.1, **options)
     for t in (0, 1, 2, 3, 4, 7, 10, 11, 25):
-        assert s(t) == pytest.approx(formula(t), rel=1e-15, abs=0), t
+        rate = s(t)
+        assert not isinstance(rate, mpmath.mpf)  # float runs get floats
+        assert rate == pytest.approx(formula(t, math, float), rel=1e-15, abs=0), t
         with mpmath.workdps(40):
             exact = s(t, exact=True)
             assert isinstance(exact, mpmath.mpf)
-            assert float(exact) == pytest.approx(formula(t), rel=1e-14, abs=0), t
+            assert abs(exact - formula(t, mpmath, _mp)) <= mpmath.mpf(10) ** -38 * abs(exact), t
 
 
 def test_schedule_fields_for_json():
@@ -538,6 +550,7 @@ def test_schedule_parse():
         ("step:rate=2", r"^schedule options are .*got 'rate=2'"),
         ("step:every=1.5", r"^schedule option every must be a number, got '1\.5'"),
         ("step:gamma=x", r"^schedule option gamma must be a number, got 'x'"),
+        ("step:gamma=0.5=1", r"^schedule option gamma must be a number, got '0\.5=1'"),
     ]:
         with pytest.raises(ValueError, match=message):
             schedules.parse(text, 0.01)
@@ -640,3 +653,87 @@ def test_notebook_imports_of_every_code_cell():
     }
     assert dependencies.notebook_imports(notebook) == {"rmsprop_docs.trajectory", "rmsprop_docs.sweep"}
     assert dependencies.notebook_imports({}) == set()
+
+
+def test_an_eps_that_underflows_float32_divides_by_zero_and_is_reported_as_divergence():
+    # eps = 1e-50 is 0 in float32, and so is g * g for g = 1e-30: the first step divides 1e-30 by 0
+    with pytest.raises(DivergenceError, match=r"^step 1: the point became \[-inf\]"):
+        trace("parabola", [1e-30], rmsprop(eps=1e-50), 3, dtype="float32")
+    # a sweep holds its columns in the run's dtype before checking them, so it refuses that eps outright
+    with pytest.raises(ValueError, match=r"^eps must be a finite number > 0, got 0\.0 \(in an array\)"):
+        sweep("parabola", [1e-30], 3, dtype="float32", eps=[1e-50, 1e-8])
+
+
+# --- a mapping of options describes the same run as the arguments ---------------------------------------------------
+
+
+def test_trace_from_defaults_are_traces():
+    from rmsprop_docs.trajectory import trace_from
+
+    path = trace_from({"problem": "quadratic"})
+    assert len(path.points) == 1001 and path.points[0].tolist() == [1.0, 0.0]  # the problem's usual start
+    assert path.points.dtype == np.float64 and path.digits is None
+    assert path.hyperparameters == rmsprop().hyperparameters
+
+
+def test_trace_from_passes_every_option():
+    from rmsprop_docs.optimizers import schedules
+    from rmsprop_docs.trajectory import trace_from
+
+    options = {"problem": "rosenbrock", "x0": [0.5, -0.5], "steps": 7, "dtype": "float32", "lr": 0.02, "rho": 0.8}
+    options |= {"eps": 1e-6, "momentum": 0.5, "centered": True, "weight_decay": 0.1, "convention": "keras"}
+    path = trace_from(options | {"unrelated": "ignored"})
+    expected = trace(
+        "rosenbrock",
+        [0.5, -0.5],
+        rmsprop(lr=0.02, rho=0.8, eps=1e-6, momentum=0.5, centered=True, weight_decay=0.1, convention="keras"),
+        7,
+        "float32",
+    )
+    assert path.points.tolist() == expected.points.tolist() and path.points.dtype == np.float32
+    exact = trace_from({"problem": "cubic", "x0": [-1.0], "steps": 3, "digits": 20})
+    assert exact.digits == 20
+    s = schedules.schedule("step", 0.1, gamma=0.5)
+    assert trace_from({"problem": "cubic", "steps": 3, "schedule": s}).hyperparameters["lr"] == s.as_dict()
+
+
+def test_trace_from_schedule_mapping_starts_at_lr():
+    from rmsprop_docs.trajectory import trace_from
+
+    base = {"problem": "cubic", "x0": [-1.0], "steps": 4}
+    path = trace_from(base | {"lr": 0.2, "schedule": {"kind": "step", "gamma": 0.5, "lr": 99.0}})
+    assert path.hyperparameters["lr"] == {"kind": "step", "lr": 0.2, "gamma": 0.5, "every": 1}
+    assert trace_from(base | {"schedule": {"kind": "constant"}}).hyperparameters["lr"] == {
+        "kind": "constant",
+        "lr": 0.01,
+    }
+    assert trace_from(base | {"schedule": None}).hyperparameters["lr"] == 0.01
+    with pytest.raises(ValueError, match=r"^schedule must be one of"):
+        trace_from(base | {"schedule": {"kind": "linear"}})
+
+
+def test_steps_to_stay_is_derived_and_its_edges():
+    ref = reference_rmsprop(quadratic_grad, (1.0, 0.0), 1000)
+    outside = [t for t, p in enumerate(ref) if math.dist(p, (2.0, -1.0)) > 0.05]
+    path = trace("quadratic", [1.0, 0.0])
+    assert path.steps_to_stay(0.05) == outside[-1] + 1 and outside[-1] + 1 < len(ref)
+    far = max(math.dist(p, (2.0, -1.0)) for p in ref)
+    assert path.steps_to_stay(far) == 0 and path.steps_to(far) == 0  # the start is the farthest point
+    last = math.dist(ref[-1], (2.0, -1.0))
+    assert path.steps_to_stay(last) is not None  # the last point lies on the boundary: inside
+    assert path.steps_to_stay(math.nextafter(last, 0.0)) is None  # just outside it at the end: never stays
+    for bad in (0.0, -1.0, math.nan):
+        with pytest.raises(ValueError, match=r"^tol must be a finite number > 0"):
+            path.steps_to_stay(bad)
+        with pytest.raises(ValueError, match=r"^tol must be a finite number > 0"):
+            path.steps_to(bad)
+
+
+def test_rotated_gradient_is_exact_in_n_digits():
+    # at (1, 0): u = s, v = -s with s = sqrt(1/2), so the gradient is (21 s^2, -19 s^2) = (10.5, -9.5) exactly
+    rotated = problems.get("rotated")
+    with mpmath.workdps(50):
+        g = rotated.grad(arithmetic.exact([1.0, 0.0]))
+        assert abs(g[0] - mpmath.mpf("10.5")) < mpmath.mpf(10) ** -45
+        assert abs(g[1] + mpmath.mpf("9.5")) < mpmath.mpf(10) ** -45
+    np.testing.assert_allclose(rotated.grad(np.array([1.0, 0.0])), [10.5, -9.5], rtol=1e-15)

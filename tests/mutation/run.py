@@ -14,6 +14,7 @@ Exit status: 0 when the rate is at least 95%, 1 below it or when mutmut fails.
     python tests/mutation/run.py --all                    # every module in modules.toml
     python tests/mutation/run.py rmsprop_docs.stepping    # some modules only (their rate, same threshold)
     python tests/mutation/run.py --survivors              # also print each survivor's diff
+    python tests/mutation/run.py --report                 # the last run's table again
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--all", action="store_true", help="every module in tests/mutation/modules.toml")
     parser.add_argument("--survivors", action="store_true", help="print each surviving mutant's diff")
+    parser.add_argument("--report", action="store_true", help="report the last run's results again, without running")
     args = parser.parse_args(argv)
     known, default = modules_map()
     unknown = [m for m in [*args.modules, *default] if m not in known]
@@ -149,14 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     selected = {m: known[m] for m in (args.modules or (known if args.all else default))}
     started = time.monotonic()
-    prepare(selected)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("MUTANT_UNDER_TEST", None)
-    patterns = [f"{m}.*" for m in selected]
-    done = subprocess.run([sys.executable, "-m", "mutmut", "run", *patterns], cwd=WORK, env=env, check=False)
-    if done.returncode != 0:
-        print(f"mutmut run failed with exit status {done.returncode}")
-        return 1
+    if not args.report:
+        prepare(selected)
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        env.pop("MUTANT_UNDER_TEST", None)
+        patterns = [f"{m}.*" for m in selected]
+        done = subprocess.run([sys.executable, "-m", "mutmut", "run", *patterns], cwd=WORK, env=env, check=False)
+        if done.returncode != 0:
+            print(f"mutmut run failed with exit status {done.returncode}")
+            return 1
     overall = report(results(), list(selected), args.survivors)
     minutes, seconds = divmod(round(time.monotonic() - started), 60)
     print(f"wall time {minutes}m{seconds:02d}s; kill rate {overall:.1f}% of non-equivalent mutants (goal {THRESHOLD}%)")
