@@ -262,6 +262,10 @@ FRAMEWORK_MISTAKES = [
     (["--framework", "keras", "--set", "rho=0.9", "--set", "rho=0.8"], "--set rho is given twice"),
     (["--framework", "keras", "--set", "=0.9"], "--set takes KEY=VALUE, got '=0.9'"),
     (["--framework", "keras", "--set", "rho0.9"], "--set takes KEY=VALUE, got 'rho0.9'"),
+    (
+        ["--framework", "keras", "--set", "rho=1=2"],
+        "error: argument --set: --set rho must be a number, true, false, none or a comma list, got '1=2'",
+    ),
     (["--framework", "keras", "--set", "rho=1,x"], "--set rho must be a number, true, false, none or a comma list"),
     (["--framework", "keras", "--optimizer", "adam"], "--optimizer applies to --framework pytorch, not keras"),
     (

@@ -737,3 +737,69 @@ def test_rotated_gradient_is_exact_in_n_digits():
         assert abs(g[0] - mpmath.mpf("10.5")) < mpmath.mpf(10) ** -45
         assert abs(g[1] + mpmath.mpf("9.5")) < mpmath.mpf(10) ** -45
     np.testing.assert_allclose(rotated.grad(np.array([1.0, 0.0])), [10.5, -9.5], rtol=1e-15)
+
+
+# --- centered RMSprop against an independent loop, and a sweep's rows against single runs ----------------------------
+
+
+def reference_centered(grad, x0, steps, lr, rho, eps, inside, v0):
+    x, v, m = [float(c) for c in x0], [v0] * len(x0), [0.0] * len(x0)
+    for _ in range(steps):
+        g = grad(x)
+        for i, gi in enumerate(g):
+            v[i] = rho * v[i] + (1 - rho) * gi * gi
+            m[i] = rho * m[i] + (1 - rho) * gi
+            var = v[i] - m[i] * m[i]
+            den = math.sqrt(var + eps) if inside else math.sqrt(var) + eps
+            x[i] -= lr * gi / den
+    return x
+
+
+@pytest.mark.parametrize("rho", [0.9, 0.3])  # 1 - rho on both sides of 0.5, where PyTorch switches formulas
+@pytest.mark.parametrize(("convention", "inside", "v0"), [("pytorch", False, 0.0), ("keras", True, 0.0)])
+def test_centered_rmsprop_matches_its_definition(convention, inside, v0, rho):
+    # few steps: once v - mu**2 nears 0 the run amplifies rounding, and only the arithmetic order would agree
+    path = trace("quadratic", [1.0, 0.0], rmsprop(lr=0.01, rho=rho, eps=1e-6, centered=True, convention=convention), 8)
+    expected = reference_centered(quadratic_grad, (1.0, 0.0), 8, 0.01, rho, 1e-6, inside, v0)
+    np.testing.assert_allclose(path.final, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("convention", ["pytorch", "keras", "tf1"])
+def test_centered_sweep_rows_are_the_single_runs(convention):
+    rhos = [0.3, 0.5, 0.9]
+    res = sweep("quadratic", (1.0, 0.0), 40, centered=True, convention=convention, rho=rhos, momentum=0.2)
+    for row, rho in enumerate(rhos):
+        alone = trace("quadratic", [1.0, 0.0], rmsprop(rho=rho, centered=True, convention=convention, momentum=0.2), 40)
+        np.testing.assert_array_equal(res.final[row], alone.final)
+
+
+def test_best_learning_rate_counts_and_edges():
+    from rmsprop_docs.sweep import best_learning_rate
+
+    ref = {lr: reference_rmsprop(quadratic_grad, (1.0, 0.0), 300, lr=lr) for lr in (0.005, 0.01, 0.05)}
+    staying = {}
+    for lr, points in ref.items():
+        outside = [t for t, p in enumerate(points) if math.dist(p, (2.0, -1.0)) > 0.05]
+        staying[lr] = outside[-1] + 1 if outside[-1] + 1 < len(points) else None
+    first = {lr: first_within(points, (2.0, -1.0), 0.05) for lr, points in ref.items()}
+    best = min((s, lr) for lr, s in staying.items() if s is not None)
+    assert best_learning_rate("quadratic", (1.0, 0.0), 300, list(ref), tol=0.05) == (best[1], best[0])
+    best = min((s, lr) for lr, s in first.items() if s is not None)
+    assert best_learning_rate("quadratic", (1.0, 0.0), 300, list(ref), tol=0.05, stay=False) == (best[1], best[0])
+    assert best_learning_rate("quadratic", (1.0, 0.0), 3, [1e-4], tol=0.05) == (None, None)
+    # a start inside the ball: step 0, which counts
+    assert best_learning_rate("quadratic", (2.0, -1.0), 5, [1e-6, 1e-5], tol=0.05) == (1e-6, 0)
+    # options reach the sweep: momentum changes the answer's step count
+    plain = best_learning_rate("quadratic", (1.0, 0.0), 300, [0.01], tol=0.05, stay=False)
+    heavy = best_learning_rate("quadratic", (1.0, 0.0), 300, [0.01], tol=0.05, stay=False, momentum=0.9)
+    assert plain.steps != heavy.steps
+
+
+@pytest.mark.parametrize(("field", "bad"), [("eps", "middle"), ("weight_decay", "l3"), ("order", "random")])
+def test_a_convention_with_an_unknown_field_is_refused(field, bad):
+    import dataclasses
+
+    from rmsprop_docs.optimizers import CONVENTIONS
+
+    with pytest.raises(ValueError, match=r"^convention 'pytorch': eps, weight_decay or order not recognised$"):
+        dataclasses.replace(CONVENTIONS["pytorch"], **{field: bad})

@@ -94,33 +94,38 @@ def diff(mutant: str) -> str:
     return done.stdout.strip()
 
 
-def report(statuses: dict[str, str], selected: list[str], show: bool) -> float:
+def report(statuses: dict[str, str], selected: list[str], show: bool) -> tuple[float, int]:
+    """Print the table; return the kill rate over the mutants run that can change behaviour, and how many
+    mutants were not run (an interrupted run)."""
     listed = equivalents()
     rows = []
-    total = {"mutants": 0, "killed": 0, "equivalent": 0}
+    total = {"mutants": 0, "killed": 0, "equivalent": 0, "not run": 0}
     survivors = []
     for module in selected:
         mine = {n: s for n, s in statuses.items() if module_of(n) == module}
         killed = sum(s in KILLED for s in mine.values())
-        alive = sorted(n for n, s in mine.items() if s not in KILLED)
+        not_run = sum(s == "not checked" for s in mine.values())
+        alive = sorted(n for n, s in mine.items() if s not in KILLED and s != "not checked")
         equivalent = [n for n in alive if n in listed]
         survivors += [(n, mine[n]) for n in alive if n not in listed]
-        judged = len(mine) - len(equivalent)
+        judged = len(mine) - len(equivalent) - not_run
         rate = 100.0 * killed / judged if judged else 100.0
-        rows.append((module, len(mine), killed, len(equivalent), judged - killed, rate))
+        rows.append((module, len(mine), killed, len(equivalent), judged - killed, not_run, rate))
         total["mutants"] += len(mine)
         total["killed"] += killed
         total["equivalent"] += len(equivalent)
-    judged = total["mutants"] - total["equivalent"]
+        total["not run"] += not_run
+    judged = total["mutants"] - total["equivalent"] - total["not run"]
     overall = 100.0 * total["killed"] / judged if judged else 100.0
     width = max(len(r[0]) for r in rows) if rows else 10
-    print(f"\n{'module':<{width}}  mutants  killed  equivalent  survived    rate")
-    for module, count, killed, equivalent, survived, rate in rows:
-        print(f"{module:<{width}}  {count:7d}  {killed:6d}  {equivalent:10d}  {survived:8d}  {rate:5.1f}%")
-    survived_total = judged - total["killed"]
+    print(f"\n{'module':<{width}}  mutants  killed  equivalent  survived  not run    rate")
+    for module, count, killed, equivalent, survived, not_run, rate in rows:
+        print(
+            f"{module:<{width}}  {count:7d}  {killed:6d}  {equivalent:10d}  {survived:8d}  {not_run:7d}  {rate:5.1f}%"
+        )
     print(
         f"{'total':<{width}}  {total['mutants']:7d}  {total['killed']:6d}  {total['equivalent']:10d}  "
-        f"{survived_total:8d}  {overall:5.1f}%"
+        f"{judged - total['killed']:8d}  {total['not run']:7d}  {overall:5.1f}%"
     )
     stale = sorted(n for n in listed if module_of(n) in selected and (statuses.get(n) in KILLED or n not in statuses))
     for name in stale:
@@ -132,7 +137,7 @@ def report(statuses: dict[str, str], selected: list[str], show: bool) -> float:
             print(f"  {name}: {status}")
             if show:
                 print("    " + diff(name).replace("\n", "\n    "))
-    return overall
+    return overall, total["not run"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,10 +165,12 @@ def main(argv: list[str] | None = None) -> int:
         if done.returncode != 0:
             print(f"mutmut run failed with exit status {done.returncode}")
             return 1
-    overall = report(results(), list(selected), args.survivors)
+    overall, not_run = report(results(), list(selected), args.survivors)
     minutes, seconds = divmod(round(time.monotonic() - started), 60)
     print(f"wall time {minutes}m{seconds:02d}s; kill rate {overall:.1f}% of non-equivalent mutants (goal {THRESHOLD}%)")
-    return 0 if overall >= THRESHOLD else 1
+    if not_run:
+        print(f"{not_run} mutants were not run: the run is incomplete")
+    return 0 if overall >= THRESHOLD and not not_run else 1
 
 
 if __name__ == "__main__":
