@@ -176,3 +176,20 @@ def test_cli_schedule_option():
         [*CLI, "trace", "cubic", "--x0", "-1", "--schedule", "step:speed=2"], capture_output=True, text=True
     )
     assert done.returncode == 2 and "schedule options are gamma, every, horizon, lr_min" in done.stderr
+
+
+def test_the_float64_landing_belongs_to_how_the_gradient_is_written():
+    """The one-variable page: `1 - 3 * x**2` is 0.0 at the landing double, `1 - 3 * x * x` is not, and an
+    independent float64 loop written the second way leaves the landing for the exact run's 2-cycle."""
+    landing = -0.5773502691896257
+    assert 1 - 3 * landing**2 == 0.0
+    assert 1 - 3 * landing * landing == pytest.approx(1.1e-16, rel=0.01)
+    x, v, points = -1.0, 0.0, []
+    for _ in range(1000):
+        g = 1 - 3 * x * x
+        v = 0.9 * v + 0.1 * g * g
+        x = x - 0.01 * g / (math.sqrt(v) + 1e-8)
+        points.append(x)
+    minimum = -1 / math.sqrt(3)
+    offsets = sorted(p - minimum for p in points[-2:])
+    assert offsets == [pytest.approx(-0.00498, abs=2e-5), pytest.approx(0.00502, abs=2e-5)]
