@@ -803,3 +803,25 @@ def test_a_convention_with_an_unknown_field_is_refused(field, bad):
 
     with pytest.raises(ValueError, match=r"^convention 'pytorch': eps, weight_decay or order not recognised$"):
         dataclasses.replace(CONVENTIONS["pytorch"], **{field: bad})
+
+
+def test_grid_is_a_flat_float_product_first_name_slowest():
+    from rmsprop_docs.sweep import grid
+
+    g = grid(a=[1, 2], b=[[3], [4], [5]])
+    assert list(g) == ["a", "b"]
+    assert g["a"].tolist() == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0] and g["a"].dtype == np.float64
+    assert g["b"].tolist() == [3.0, 4.0, 5.0, 3.0, 4.0, 5.0] and g["b"].ndim == 1
+    assert grid(lr=0.5)["lr"].tolist() == [0.5]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_every_array_of_a_run_has_its_dtype(dtype):
+    path = trace("quadratic", [1.0, 0.0], steps=3, dtype=dtype)
+    for name in ("points", "grads", "accumulators", "deltas"):
+        assert getattr(path, name).dtype == np.dtype(dtype), name
+    from rmsprop_docs.optimizers import sgd
+
+    plain = trace("quadratic", [1.0, 0.0], sgd(lr=0.1), steps=2, dtype=dtype)
+    assert np.isnan(plain.accumulators).all() and plain.accumulators.shape == (2, 2)
+    assert plain.accumulators.dtype == np.dtype(dtype)
