@@ -193,3 +193,16 @@ def test_the_float64_landing_belongs_to_how_the_gradient_is_written():
     minimum = -1 / math.sqrt(3)
     offsets = sorted(p - minimum for p in points[-2:])
     assert offsets == [pytest.approx(-0.00498, abs=2e-5), pytest.approx(0.00502, abs=2e-5)]
+
+
+def test_pytorchs_centered_step_under_a_constant_gradient_stops_at_a_rounding_residue():
+    """The variants page: the step stops growing near 6e5, short of lr/eps = 2e6, and stays there."""
+    opt = rmsprop(lr=0.02, centered=True)
+    x = np.zeros(1)
+    state, sizes = opt.init(x), []
+    for _ in range(1000):
+        delta, state = opt.update(np.ones(1), state, x)
+        sizes.append(abs(delta[0]))
+    assert sizes[399] == sizes[699] == sizes[999] == pytest.approx(5.96e5, rel=1e-3)
+    residue = (0.02 / sizes[999] - 1e-8) ** 2  # the v - gbar**2 the step divided by
+    assert residue == pytest.approx(6e-16, rel=0.1) and sizes[999] < 0.02 / 1e-8
