@@ -9,6 +9,16 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTIFACTS = pathlib.Path(os.environ.get("RMSPROP_DOCS_ARTIFACTS", ROOT / "test-artifacts"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 settings.register_profile("default", max_examples=200, deadline=None)
 settings.load_profile("default")
@@ -20,6 +30,16 @@ import sys  # noqa: E402
 import pytest  # noqa: E402
 
 BIN = pathlib.Path(sys.executable).parent
+
+
+def require_chromium() -> None:
+    """Skip the calling test module without Chromium, with one line saying so; never skip with CI=true."""
+    if CHROMIUM.exists():
+        return
+    message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
+    if IN_CI:
+        pytest.fail(message + " -- browser tests may not be skipped with CI=true", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
 
 
 def build_site(destination: pathlib.Path, cwd: pathlib.Path = ROOT) -> subprocess.CompletedProcess:

@@ -14,7 +14,6 @@ import functools
 import http.server
 import io
 import json
-import os
 import pathlib
 import sys
 import threading
@@ -24,28 +23,14 @@ import urllib.request
 import pytest
 from PIL import Image
 
-from conftest import ARTIFACTS, IN_CI, ROOT
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, ROOT, require_chromium
 
-CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE_BUDGET = 1_000_000
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
-    if IN_CI:
-        pytest.fail(message + " -- browser tests may not be skipped with CI=true", pytrace=False)
-    pytest.skip(message, allow_module_level=True)
+require_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402

@@ -13,7 +13,6 @@ import functools
 import http.server
 import json
 import math
-import os
 import pathlib
 import re
 import subprocess
@@ -26,25 +25,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, IN_CI
+from conftest import CHROMIUM, CHROMIUM_FLAGS, FIXTURES, require_chromium
 from rmsprop_docs import PROBLEMS, DivergenceError, adagrad, adam, gradient_descent, rmsprop, schedule, sgd, trace
-
-CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-]
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
-    if IN_CI:
-        pytest.fail(message + " -- browser tests may not be skipped with CI=true", pytrace=False)
-    pytest.skip(message, allow_module_level=True)
+require_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
