@@ -152,20 +152,13 @@ def frames_per_second(browser, base: str) -> dict:
 
 def measure(site_dir) -> list[Row]:
     """Serve ``site_dir``, open its playground in headless Chromium, and measure the page's budgets."""
-    from playwright.sync_api import sync_playwright
 
     site_dir = pathlib.Path(site_dir)
     if not (site_dir / "playground" / "index.html").is_file():
         raise FileNotFoundError(f"{site_dir} has no playground/index.html: build the site first")
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM)")
-    with serving(site_dir) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            extra, _, outside = extra_transfer(browser, base)
-            frames = frames_per_second(browser, base)
-        finally:
-            browser.close()
+    extra, _, outside, frames = _measured(site_dir)
     complete = frames["shown"] == frames["steps"] == STEPS and all(n == STEPS for n in frames["paths"])
     rows: list[Row] = [
         (
@@ -185,17 +178,22 @@ def measure(site_dir) -> list[Row]:
     return rows
 
 
-def details(site_dir) -> tuple[dict, dict[str, int]]:
-    """The raw figures behind ``measure``: the animation's frames, and the extra bytes per file."""
+def _measured(site_dir) -> tuple[int, dict[str, int], list[str], dict]:
+    """One browser session over the served site: extra bytes (total, per file), outside requests, frames."""
     from playwright.sync_api import sync_playwright
 
     with serving(pathlib.Path(site_dir)) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            _, per_file, _ = extra_transfer(browser, base)
-            frames = frames_per_second(browser, base)
+            extra, per_file, outside = extra_transfer(browser, base)
+            return extra, per_file, outside, frames_per_second(browser, base)
         finally:
             browser.close()
+
+
+def details(site_dir) -> tuple[dict, dict[str, int]]:
+    """The raw figures behind ``measure``: the animation's frames, and the extra bytes per file."""
+    _, per_file, _, frames = _measured(site_dir)
     return frames, per_file
 
 
