@@ -32,6 +32,17 @@ import pytest  # noqa: E402
 BIN = pathlib.Path(sys.executable).parent
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for one test module (modules call ``require_chromium()`` first)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
 def require_chromium() -> None:
     """Skip the calling test module without Chromium, with one line saying so; never skip with CI=true."""
     if CHROMIUM.exists():

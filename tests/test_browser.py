@@ -23,7 +23,7 @@ import urllib.request
 import pytest
 from PIL import Image
 
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, ROOT, require_chromium
+from conftest import ARTIFACTS, ROOT, require_chromium
 
 PAGE_BUDGET = 1_000_000
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -33,7 +33,6 @@ pytestmark = pytest.mark.browser
 require_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -69,14 +68,6 @@ def pages(built_site):
         for p in built_site.rglob("index.html")
         if not p.relative_to(built_site).as_posix().startswith(("assets/", "search/"))
     )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 class Visit:

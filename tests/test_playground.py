@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, FIXTURES, require_chromium
+from conftest import FIXTURES, require_chromium
 from rmsprop_docs import PROBLEMS, DivergenceError, adagrad, adam, gradient_descent, rmsprop, schedule, sgd, trace
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,6 @@ pytestmark = pytest.mark.browser
 require_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 BIN = pathlib.Path(sys.executable).parent
 CONVENTIONS = ("pytorch", "keras", "tf1")
@@ -53,14 +52,6 @@ def site_url(built_site):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def open_playground(browser, site_url, query="", **options):
