@@ -99,6 +99,12 @@ def pytest_collection_modifyitems(config, items):
             or getattr(item, "originalname", item.name) in SLOW_TESTS
         ):
             item.add_marker(pytest.mark.slow)
+    # mutmut's mutated files keep a copy of each function per mutant, docstring included, and
+    # --doctest-modules would collect each copy's examples: run only the examples of the real function.
+    copies = [item for item in items if "__mutmut_" in item.nodeid]
+    if copies:
+        config.hook.pytest_deselected(items=copies)
+        items[:] = [item for item in items if "__mutmut_" not in item.nodeid]
     mutant = os.environ.get("MUTANT_UNDER_TEST", "")
     if "__mutmut_" in mutant:  # a mutation run: keep only the test files mapped to the mutated module
         import tomllib
