@@ -40,7 +40,7 @@ def grid(**axes: object) -> dict[str, np.ndarray]:
     """
     values = [np.asarray(v, dtype=np.float64).ravel() for v in axes.values()]
     mesh = np.meshgrid(*values, indexing="ij")
-    return {name: m.ravel() for name, m in zip(axes, mesh, strict=True)}
+    return {name: mesh[i].ravel() for i, name in enumerate(axes)}  # one mesh array per axis
 
 
 def sweep(
@@ -73,9 +73,10 @@ def sweep(
     prob = problems.get(problem)
     steps = validation.steps(steps)
     validation.choice("dtype", dtype, validation.DTYPES)
+    # Without tol no point is ever within it: both step counts stay -1.
+    tol = -np.inf if tol is None else validation.positive("tol", tol)
     arrays = {k: np.asarray(v) for k, v in hyperparameters.items()}
-    x0 = prob.x0 if x0 is None else x0
-    starts = np.asarray(x0, dtype=np.float64)
+    starts = np.asarray(prob.x0 if x0 is None else x0)
     sizes = {a.size for a in arrays.values() if a.ndim == 1}
     if starts.ndim == 2:
         sizes.add(starts.shape[0])
@@ -86,24 +87,20 @@ def sweep(
     for i, row in enumerate(np.broadcast_to(starts, (n, *starts.shape[-1:]))):
         x[i] = validation.point("x0", row, prob.dim, dtype)
     # (n, 1) columns broadcast over coordinates; scalars stay Python numbers.
-    columns = {k: a.reshape(-1, 1).astype(dtype) if a.ndim == 1 else hyperparameters[k] for k, a in arrays.items()}
+    columns = {k: a[:, np.newaxis].astype(dtype) if a.ndim == 1 else hyperparameters[k] for k, a in arrays.items()}
     opt = optimizer(**columns)
 
-    track = tol is not None
-    if track:
-        tol = validation.positive("tol", tol)
-    inside = stepping.within(x, prob.minimum, tol) if track else np.zeros(n, dtype=bool)
+    inside = stepping.within(x, prob.minimum, tol)
     first = np.where(inside, 0, -1)
     last_outside = np.where(inside, -1, 0)
     diverged_at = np.full(n, -1)
     for step in stepping.iterate(prob, x, opt, steps):
-        if track:
-            inside = stepping.within(step.x, prob.minimum, tol)
-            first = np.where((first < 0) & inside, step.t, first)
-            last_outside = np.where(inside, last_outside, step.t)
-        diverged_at = np.where((diverged_at < 0) & ~stepping.finite(step.x), step.t, diverged_at)
+        inside = stepping.within(step.x, prob.minimum, tol)
+        first = np.where((first == -1) & inside, step.t, first)
+        last_outside = np.where(inside, last_outside, step.t)
+        diverged_at = np.where((diverged_at == -1) & ~stepping.finite(step.x), step.t, diverged_at)
         x = step.x
-    stay = np.where(inside, last_outside + 1, -1) if track else np.full(n, -1)
+    stay = np.where(inside, last_outside + 1, -1)
     return SweepResult(x, first, stay, diverged_at)
 
 
@@ -135,7 +132,7 @@ def best_learning_rate(
         >>> best_learning_rate("quadratic", (1.0, 0.0), 1000, [0.001, 0.01, 0.1], tol=0.05)
         Best(lr=0.01, steps=112)
     """
-    lrs = np.asarray(lrs, dtype=np.float64)
+    lrs = np.asarray(lrs)
     result = sweep(problem, x0, steps, optimizer=optimizer, tol=tol, lr=lrs, **hyperparameters)
     when = result.steps_to_stay if stay else result.steps_to_tol
     if not np.any(when >= 0):
