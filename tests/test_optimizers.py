@@ -126,3 +126,68 @@ def test_every_convention_converges_on_the_post_quadratic():
     for convention in CONVENTIONS:
         path = trace("quadratic", [1.0, 0.0], rmsprop(convention=convention), steps=1000)
         assert np.linalg.norm(path.final - [2.0, -1.0]) < 0.02, convention
+
+
+# --- the state record and the hyperparameters an optimizer reports ---------------------------------------------------
+
+
+@pytest.mark.parametrize("convention", list(CONVENTIONS))
+@pytest.mark.parametrize("centered", [False, True])
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_state_after_one_step_holds_what_its_fields_name(convention, centered, momentum):
+    # g = 2 from x = 2 on x**2/2, rho = 0.5: nu = 0.5 v0 + 2 and, when centered, mu = 1 (exact in binary)
+    opt = rmsprop(lr=0.25, rho=0.5, eps=1e-8, momentum=momentum, centered=centered, convention=convention)
+    x = np.array([2.0])
+    delta, state = opt.update(x, opt.init(x), x)
+    v0 = CONVENTIONS[convention].v0
+    assert state.nu.tolist() == [0.5 * v0 + 2.0] and state.count == 1
+    assert state.mu.tolist() == ([1.0] if centered else [0.0])  # unused and left at 0 unless centered
+    if momentum == 0.0:
+        assert state.momentum_buffer.tolist() == [0.0]  # unused and left at 0
+    elif CONVENTIONS[convention].lr_in_buffer:
+        assert state.momentum_buffer.tolist() == (-delta).tolist()  # m = lr g / den, and x -= m
+    else:
+        assert state.momentum_buffer.tolist() == (-delta / 0.25).tolist()  # b = g / den, and x -= lr b
+
+
+def test_an_optimizer_reports_its_name_and_every_hyperparameter():
+    opt = rmsprop(lr=0.02, rho=0.8, eps=1e-6, momentum=0.3, centered=True, weight_decay=0.01, convention="keras")
+    assert opt.name == "rmsprop"
+    assert opt.hyperparameters == {
+        "lr": 0.02,
+        "rho": 0.8,
+        "eps": 1e-6,
+        "momentum": 0.3,
+        "centered": True,
+        "weight_decay": 0.01,
+        "convention": "keras",
+    }
+
+
+def test_torch_centered_mean_switches_formula_at_weight_one_half():
+    # torch's lerp(mu, g, w) is mu + w (g - mu) for w < 0.5 and g - (g - mu)(1 - w) from 0.5 on
+    # (aten/src/ATen/native/Lerp.h); at w = 0.5 the two round differently for these values.
+    mu, g = 0.1, 0.7
+    assert mu + 0.5 * (g - mu) != g - (g - mu) * 0.5
+    for rho, expected in ((0.5, g - (g - mu) * 0.5), (0.75, mu + 0.25 * (g - mu)), (0.25, g - (g - mu) * 0.25)):
+        opt = rmsprop(rho=rho, centered=True)
+        x = np.array([1.0])
+        state = opt.init(x)._replace(mu=np.array([mu]))
+        _, state = opt.update(np.array([g]), state, x)
+        assert state.mu.tolist() == [expected], rho
+
+
+def test_a_sweeps_columns_are_held_in_float32_as_scalars_are():
+    import dataclasses
+
+    from rmsprop_docs import sweep
+    from rmsprop_docs.optimizers.conventions import KERAS
+
+    held = dataclasses.replace(KERAS, name="keras-float32", float32_hyperparameters=("lr", "one_minus_rho", "rho"))
+    lrs, rhos = [0.01, 0.03], [0.9, 0.7]
+    result = sweep("quadratic", (1.0, 0.0), 30, lr=lrs, rho=rhos, optimizer=rmsprop, convention=held)
+    for row, (lr, rho) in enumerate(zip(lrs, rhos, strict=True)):
+        alone = trace("quadratic", [1.0, 0.0], rmsprop(lr=lr, rho=rho, convention=held), steps=30)
+        assert result.final[row].tolist() == alone.final.tolist()
+        wide = trace("quadratic", [1.0, 0.0], rmsprop(lr=lr, rho=rho, convention="keras"), steps=30)
+        assert result.final[row].tolist() != wide.final.tolist()  # float32 shows

@@ -35,8 +35,8 @@ def _widen(value: object, name: str, convention: Convention) -> object:
     """A hyperparameter as the framework holds it: rounded to float32 first where it does so."""
     if name not in convention.float32_hyperparameters or isinstance(value, schedules.Schedule):
         return value
-    if isinstance(value, np.ndarray):
-        return value.astype(np.float32).astype(value.dtype)
+    if isinstance(value, np.ndarray):  # a sweep's column; float32 widens exactly in any later arithmetic
+        return value.astype(np.float32)
     return float(np.float32(value))
 
 
@@ -53,8 +53,6 @@ def _leaky_mean_of_squares(nu, g, rho, one_minus_rho, order: str):
 def _leaky_mean(mu, g, rho, one_minus_rho, order: str):
     if order == "torch":  # grad_avg.lerp_(grad, 1 - alpha): two formulas, split at weight 0.5
         weight = one_minus_rho
-        if np.ndim(weight) == 0:
-            return mu + weight * (g - mu) if weight < 0.5 else g - (g - mu) * (1 - weight)
         return np.where(weight < 0.5, mu + weight * (g - mu), g - (g - mu) * (1 - weight))
     if order == "tf":  # mg += (grad - mg) * (1 - rho)
         return mu + (g - mu) * one_minus_rho
