@@ -183,7 +183,7 @@ def test_a_sweeps_columns_are_held_in_float32_as_scalars_are():
     from rmsprop_docs import sweep
     from rmsprop_docs.optimizers.conventions import KERAS
 
-    held = dataclasses.replace(KERAS, name="keras-float32", float32_hyperparameters=("lr", "one_minus_rho", "rho"))
+    held = dataclasses.replace(KERAS, name="keras-float32", float32_hyperparameters=("lr", "rho"))
     lrs, rhos = [0.01, 0.03], [0.9, 0.7]
     result = sweep("quadratic", (1.0, 0.0), 30, lr=lrs, rho=rhos, optimizer=rmsprop, convention=held)
     for row, (lr, rho) in enumerate(zip(lrs, rhos, strict=True)):

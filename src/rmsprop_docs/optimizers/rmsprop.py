@@ -45,8 +45,7 @@ def _leaky_mean_of_squares(nu, g, rho, one_minus_rho, order: str):
         return rho * nu + one_minus_rho * g * g
     if order == "tf":  # ms += (grad.square() - ms) * (1 - rho)
         return nu + (g * g - nu) * one_minus_rho
-    if order == "optax":  # (1 - decay) * g**2 + decay * nu
-        return one_minus_rho * (g * g) + rho * nu
+    # keras, keras-rsqrt, optax ((1 - decay) * g**2 + decay * nu: the same sum, as a + b == b + a in IEEE arithmetic)
     return rho * nu + one_minus_rho * (g * g)
 
 
@@ -56,9 +55,7 @@ def _leaky_mean(mu, g, rho, one_minus_rho, order: str):
         return np.where(weight < 0.5, mu + weight * (g - mu), g - (g - mu) * (1 - weight))
     if order == "tf":  # mg += (grad - mg) * (1 - rho)
         return mu + (g - mu) * one_minus_rho
-    if order == "optax":
-        return one_minus_rho * g + rho * mu
-    return rho * mu + one_minus_rho * g
+    return rho * mu + one_minus_rho * g  # keras, keras-rsqrt, optax (the same sum in the other order)
 
 
 def _root(second_moment, eps, place: str):
@@ -144,9 +141,6 @@ def rmsprop(
     held = {name: _widen(value, name, convention) for name, value in dict(lr=lr, rho=rho, eps=eps).items()}
     held.update(momentum=_widen(momentum, "momentum", convention))
     held.update(weight_decay=_widen(weight_decay, "weight_decay", convention))
-    # 1 - rho in the framework's arithmetic: from the held rho, unless the framework rounds 1 - rho itself
-    held.update(one_minus_rho=_widen(1 - rho, "one_minus_rho", convention))
-    own_one_minus_rho = "one_minus_rho" in convention.float32_hyperparameters
 
     def init(x: np.ndarray) -> RMSpropState:
         zeros = np.zeros_like(x)
@@ -159,7 +153,7 @@ def rmsprop(
 
         lr_t = learning_rate(held["lr"], state.count, x)
         rho_h = h("rho")
-        one_minus_rho = h("one_minus_rho") if own_one_minus_rho else 1 - rho_h
+        one_minus_rho = 1 - rho_h  # in the held rho's arithmetic, as every emulated framework computes it
         if uses_weight_decay and convention.weight_decay == "l2":
             g = g + h("weight_decay") * x
         nu = _leaky_mean_of_squares(state.nu, g, rho_h, one_minus_rho, convention.order)
