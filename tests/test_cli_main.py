@@ -579,3 +579,11 @@ def test_help_names_the_program(capsys):
             cli.main(args)
         assert done.value.code == 0
         assert capsys.readouterr().out.startswith("usage: rmsprop-docs ")
+
+
+def test_trace_csv_in_n_digits_prints_the_start_in_n_digits(call):
+    code, out, _ = call("trace", "cubic", "--x0=-0.1", "--steps", "1", "--digits", "30", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    with mpmath.workdps(30):
+        start = mpmath.nstr(mpmath.mpf(-0.1), 30)  # the double nearest -0.1, to 30 digits
+    assert code == 0 and rows[1][1] == start and len(start) > 20

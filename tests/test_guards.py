@@ -825,3 +825,31 @@ def test_every_array_of_a_run_has_its_dtype(dtype):
     plain = trace("quadratic", [1.0, 0.0], sgd(lr=0.1), steps=2, dtype=dtype)
     assert np.isnan(plain.accumulators).all() and plain.accumulators.shape == (2, 2)
     assert plain.accumulators.dtype == np.dtype(dtype)
+
+
+# --- defaults and types a caller sees ------------------------------------------------------------------------------
+
+
+def test_trace_defaults_and_what_it_records():
+    from rmsprop_docs import gradient_descent, trace
+
+    path = trace("cubic")
+    assert path.points.shape == (1001, 1) and path.optimizer == "rmsprop"
+    assert path.points[0].tolist() == list(problems.get("cubic").x0)
+    plain = trace("cubic", [-1.0], gradient_descent(lr=0.01), steps=3, digits=20)
+    assert plain.optimizer == "gradient_descent"
+    assert np.isnan(arithmetic.as_floats(plain.accumulators)).all()  # no accumulator: NaN, in N digits too
+
+
+def test_isfinite_answers_in_booleans_in_both_arithmetics():
+    with mpmath.workdps(20):
+        exact = arithmetic.isfinite(arithmetic.exact([1.0, math.inf]))
+    floats = arithmetic.isfinite(np.array([1.0, math.nan]))
+    assert exact.dtype == floats.dtype == np.bool_
+    assert exact.tolist() == [True, False] and (~floats).tolist() == [False, True]
+
+
+def test_whole_numbers_start_at_zero_unless_told():
+    assert validation.whole("count", 0) == 0
+    with pytest.raises(ValueError, match=r"^count must be a whole number >= 0, got -1$"):
+        validation.whole("count", -1)

@@ -315,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="RMSprop, step by step.",
         allow_abbrev=False,
     )
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True)  # subcommands are _Parser too: its class
 
     commands.add_parser(
         "problems",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -132,7 +133,7 @@ def trace(
             raise ValueError(f"dtype must be float64 (the default) when digits is given, got {dtype!r}")
     start = validation.point("x0", prob.x0 if x0 is None else x0, prob.dim, dtype)
     optimizer = rmsprop() if optimizer is None else optimizer
-    with mpmath.workdps(digits or 15):
+    with mpmath.workdps(digits) if digits else contextlib.nullcontext():
         x = arithmetic.exact(start) if digits else start
         kind = object if digits else dtype
         points = np.empty((steps + 1, prob.dim), dtype=kind)

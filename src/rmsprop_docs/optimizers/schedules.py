@@ -57,8 +57,7 @@ class Schedule:
         if self.kind == "exponential":
             return lr * num(self.gamma) ** t
         if self.kind == "inverse_sqrt":
-            root = mpmath.sqrt if exact else np.sqrt
-            return lr / root(1 + num(t) / self.every)
+            return lr / np.sqrt(1 + num(t) / self.every)  # on an mpf, np.sqrt calls its own N-digit sqrt
         cos, pi = (mpmath.cos, mpmath.pi) if exact else (np.cos, math.pi)
         fraction = num(min(t, self.horizon)) / self.horizon
         return num(self.lr_min) + (lr - num(self.lr_min)) * (1 + cos(pi * fraction)) / 2
