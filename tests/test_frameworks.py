@@ -113,7 +113,7 @@ def emulated_points(name, case, **changes):
 
 # How many leading points of each case the emulation reproduces to the bit: a regression pin, written by
 # scripts/fixtures/pin_exact_steps.py.  A tolerance cannot see an operation done in another order (it moves a
-# point by an ulp); this can.  219 of the 282 cases agree at every step; the rest part by an ulp where the
+# point by an ulp); this can.  220 of the 285 cases agree at every step; the rest part by an ulp where the
 # framework's kernel rounds in a way NumPy does not reproduce (torch's addcdiv and lerp, Keras' float32 weight
 # decay), and never by more than CONTRACT_TOLERANCE.
 EXACT_STEPS_FILE = FIXTURES / "frameworks-exact-steps.json"

@@ -853,3 +853,28 @@ def test_whole_numbers_start_at_zero_unless_told():
     assert validation.whole("count", 0) == 0
     with pytest.raises(ValueError, match=r"^count must be a whole number >= 0, got -1$"):
         validation.whole("count", -1)
+
+
+def test_checked_numbers_come_back_as_floats():
+    assert type(validation.positive("lr", np.array(0.5))) is float  # a 0-d array is one number
+    assert validation.positive("lr", [1, 2]).dtype == np.float64  # whole numbers become floats
+    assert validation.positive("lr", np.array([0.5], dtype=np.float32)).dtype == np.float32  # a float32 sweep's
+
+
+def test_a_schedule_answers_in_the_arithmetic_of_the_point():
+    from rmsprop_docs.optimizers import schedule
+    from rmsprop_docs.optimizers.base import learning_rate
+
+    plan = schedule("cosine", 0.01, horizon=10)
+    with mpmath.workdps(50):
+        rate = learning_rate(plan, 3, arithmetic.exact([1.0]))
+        expected = mpmath.mpf(0.01) * (1 + mpmath.cos(mpmath.pi * mpmath.mpf(3) / 10)) / 2
+        assert isinstance(rate, mpmath.mpf) and abs(rate - expected) < mpmath.mpf(10) ** -48
+    assert learning_rate(plan, 3, np.zeros(1)) == 0.01 * (1 + math.cos(math.pi * 3 / 10)) / 2
+
+
+def test_an_n_digit_run_without_accumulator_records_nan():
+    from rmsprop_docs import gradient_descent, trace
+
+    plain = trace("cubic", [-1.0], gradient_descent(lr=0.01), steps=3, digits=20)
+    assert all(isinstance(v, float) and math.isnan(v) for v in plain.accumulators.ravel())

@@ -26,9 +26,9 @@ def _as_real(name: str, value: object) -> float | np.ndarray:
     try:
         array = np.asarray(value)
         if array.dtype.kind == "b":  # NumPy's booleans too: True is not a learning rate
-            raise TypeError(value)
+            raise TypeError
         if array.dtype.kind != "f":  # float32 sweeps keep their dtype
-            array = array.astype(np.float64)
+            array = np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
     return float(array) if array.ndim == 0 else array
