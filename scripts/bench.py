@@ -220,6 +220,7 @@ def bench_site() -> None:
         command = [str(env_bin / "mkdocs"), "build", "--strict", "--quiet"]
         env = {
             "NO_MKDOCS_2_WARNING": "1",
+            "NBCONVERT_DISABLE_CONFIG_EXPORTERS": "1",  # as `make build` and `make serve` run mkdocs (Makefile)
             "PATH": f"{env_bin}:/usr/bin:/bin",
             "HOME": tmp,
             "RMSPROP_DOCS_CACHE": str(pathlib.Path(tmp, "cache")),  # no learning results but the committed ones
