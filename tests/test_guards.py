@@ -861,6 +861,17 @@ def test_checked_numbers_come_back_as_floats():
     assert validation.positive("lr", np.array([0.5], dtype=np.float32)).dtype == np.float32  # a float32 sweep's
 
 
+def test_an_n_digit_hyperparameter_is_held_in_a_one_element_array():
+    # So that `rho * nu` is NumPy's element-wise product: an mpf on the left has mpmath print the array first.
+    with mpmath.workdps(30):
+        held = arithmetic.hyperparameter(0.1, arithmetic.exact([1.0, 2.0]))
+        assert held.shape == (1,) and held.dtype == object and held[0] == mpmath.mpf(0.1)
+        assert arithmetic.hyperparameter(held, arithmetic.exact([1.0])) is held
+        assert (1 - held).shape == (-held).shape == (1,)
+        assert isinstance(arithmetic.hyperparameter(mpmath.mpf(1) / 3, arithmetic.exact([1.0]))[0], mpmath.mpf)
+    assert arithmetic.hyperparameter(0.1, np.zeros(2, dtype=np.float32)) == 0.1
+
+
 def test_a_schedule_answers_in_the_arithmetic_of_the_point():
     from rmsprop_docs.optimizers import schedule
     from rmsprop_docs.optimizers.base import learning_rate
@@ -869,9 +880,11 @@ def test_a_schedule_answers_in_the_arithmetic_of_the_point():
     with mpmath.workdps(50):
         rate = learning_rate(plan, 3, arithmetic.exact([1.0]))
         expected = mpmath.mpf(0.01) * (1 + mpmath.cos(mpmath.pi * mpmath.mpf(3) / 10)) / 2
-        assert isinstance(rate, mpmath.mpf) and abs(rate - expected) < mpmath.mpf(10) ** -48
+        assert (
+            rate.shape == (1,) and isinstance(rate[0], mpmath.mpf) and abs(rate[0] - expected) < mpmath.mpf(10) ** -48
+        )
     rate = learning_rate(plan, 3, np.zeros(1))
-    assert not isinstance(rate, mpmath.mpf) and rate == 0.01 * (1 + math.cos(math.pi * 3 / 10)) / 2
+    assert not isinstance(rate, mpmath.mpf | np.ndarray) and rate == 0.01 * (1 + math.cos(math.pi * 3 / 10)) / 2
 
 
 def test_an_n_digit_run_without_accumulator_records_nan():

@@ -43,15 +43,25 @@ def exact(values: object) -> np.ndarray:
 def hyperparameter(value: object, like: np.ndarray) -> object:
     """``value`` in the arithmetic of ``like``: exactly the float, as an ``mpf``; unchanged for floats.
 
+    The ``mpf`` is held in a one-element array, which broadcasts against any
+    point, so that ``value * array`` is NumPy's element-wise product (the same
+    numbers) and stays one through ``1 - value`` and ``-value``.  An ``mpf`` on
+    the left would first have mpmath try to convert the whole array, and fail,
+    at the cost of printing it: most of an N-digit step's time.
+
     >>> hyperparameter(0.1, np.zeros(1))
     0.1
     >>> with mpmath.workdps(25):
-    ...     print(hyperparameter(0.1, exact([1.0])))
+    ...     print(hyperparameter(0.1, exact([1.0]))[0])
     0.1000000000000000055511151
     """
-    if like.dtype == object and not isinstance(value, mpmath.mpf):
-        return mpmath.mpf(float(value))
-    return value
+    if like.dtype != object:
+        return value
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return value
+    held = np.empty(1, dtype=object)
+    held[0] = value if isinstance(value, mpmath.mpf) else mpmath.mpf(float(value))
+    return held
 
 
 _mp_sqrt = np.frompyfunc(mpmath.sqrt, 1, 1)

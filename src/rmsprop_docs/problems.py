@@ -43,6 +43,15 @@ class Problem:
         return self.minimum
 
 
+def _coordinates(p, *columns):
+    """The columns as the last axis of an array in ``p``'s arithmetic: ``np.stack(columns, axis=-1)``'s numbers
+    in half its time, which counts in a run of many small steps."""
+    out = np.empty_like(p)
+    for i, column in enumerate(columns):
+        out[..., i] = column
+    return out
+
+
 def _cubic_f(x):
     return x[..., 0] - x[..., 0] ** 3
 
@@ -58,7 +67,7 @@ def _quadratic_f(p):
 
 def _quadratic_grad(p):
     x, y = p[..., 0], p[..., 1]
-    return np.stack([4 * x + 2 * y - 6, 2 * x + 4 * y], axis=-1)
+    return _coordinates(p, 4 * x + 2 * y - 6, 2 * x + 4 * y)
 
 
 def _rosenbrock_f(p):
@@ -68,7 +77,7 @@ def _rosenbrock_f(p):
 
 def _rosenbrock_grad(p):
     x, y = p[..., 0], p[..., 1]
-    return np.stack([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)], axis=-1)
+    return _coordinates(p, -2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2))
 
 
 def _beale_terms(p):
@@ -87,7 +96,7 @@ def _beale_grad(p):
     y3 = y2 * y
     dx = 2 * a * (y - 1) + 2 * b * (y2 - 1) + 2 * c * (y3 - 1)
     dy = 2 * a * x + 4 * b * x * y + 6 * c * x * y2
-    return np.stack([dx, dy], axis=-1)
+    return _coordinates(p, dx, dy)
 
 
 def _parabola_f(x):
@@ -108,7 +117,7 @@ def _elongated_f(p):
 
 
 def _elongated_grad(p):
-    return np.stack([p[..., 0], _STRETCH * p[..., 1]], axis=-1)
+    return _coordinates(p, p[..., 0], _STRETCH * p[..., 1])
 
 
 def _half_root(p):
@@ -131,7 +140,7 @@ def _rotated_grad(p):
     u, v = _rotated_uv(p)
     s = _half_root(p)
     du, dv = u, _STRETCH * v
-    return np.stack([s * (du - dv), s * (du + dv)], axis=-1)
+    return _coordinates(p, s * (du - dv), s * (du + dv))
 
 
 PROBLEMS: dict[str, Problem] = {

@@ -44,7 +44,7 @@ def accumulator(state: NamedTuple) -> np.ndarray | None:
 def learning_rate(lr: float | schedules.Schedule, count: object, like: np.ndarray) -> object:
     """The learning rate for the step after ``count`` steps, in the arithmetic of ``like``."""
     if isinstance(lr, schedules.Schedule):
-        return lr(count, exact=arithmetic.is_exact(np.asarray(like)))
+        return arithmetic.hyperparameter(lr(count, exact=arithmetic.is_exact(np.asarray(like))), like)
     return arithmetic.hyperparameter(lr, like)
 
 

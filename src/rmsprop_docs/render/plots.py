@@ -9,10 +9,12 @@ makes two renders differ.
 from __future__ import annotations
 
 import pathlib
+import re
 from collections.abc import Callable
 
 import matplotlib
 import numpy as np
+from matplotlib import ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
@@ -34,7 +36,60 @@ def _figure(width_px: int, height_px: int, ncols: int = 1) -> tuple[Figure, list
     return figure, axes
 
 
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_POWER = re.compile(r"\$\\mathdefault\{(-?)(?:([\d.]+)\\times)?10\^\{(-?\d+)\}\}\$")
+_NUMBER = re.compile(r"\$\\mathdefault\{(-?[\d.]+)\}\$")
+
+
+def plain_power(label: str) -> str:
+    """A log axis' tick label as plain text with Unicode superscripts, drawn as the TeX one looks.
+
+    >>> plain_power(r"$\\mathdefault{10^{-2}}$"), plain_power(r"$\\mathdefault{-3\\times10^{4}}$")
+    ('10⁻²', '−3×10⁴')
+    >>> plain_power(r"$\\mathdefault{0}$"), plain_power(r"$x^2$")
+    ('0', '$x^2$')
+    """
+    power, number = _POWER.fullmatch(label), _NUMBER.fullmatch(label)
+    if power:
+        sign, mantissa, exponent = power.groups()
+        return ("−" if sign else "") + (f"{mantissa}×" if mantissa else "") + "10" + exponent.translate(_SUPERSCRIPTS)
+    if number:
+        return number.group(1).replace("-", "−")
+    return label
+
+
+class _PlainLogLabels(ticker.Formatter):
+    """Matplotlib's log-axis labels without its math renderer: parsing a TeX label for every tick of every
+    log axis was a tenth of all the figures' rendering time."""
+
+    def __init__(self, inner: ticker.Formatter):
+        self.inner = inner
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        return plain_power(self.inner(x, pos))
+
+
+def _plain_log_labels(figure: Figure) -> None:
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            for get, set_ in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
+                if isinstance(get(), ticker.LogFormatterMathtext):
+                    set_(_PlainLogLabels(get()))
+
+
 def _save(figure: Figure, out: pathlib.Path) -> None:
+    _plain_log_labels(figure)
     canvas = FigureCanvasAgg(figure)
     figure.tight_layout()
     canvas.draw()
@@ -42,7 +97,7 @@ def _save(figure: Figure, out: pathlib.Path) -> None:
     # A palette PNG is several times smaller and indistinguishable for line art.
     image = Image.fromarray(rgb, "RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     with files.atomic_path(out) as tmp:
-        image.save(tmp, format="PNG", optimize=True)
+        image.save(tmp, format="PNG", compress_level=8)  # within 3% of level 9's size, in under half its time
 
 
 def _contours(ax, problem: problems.Problem, xlim, ylim) -> None:
