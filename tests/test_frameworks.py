@@ -219,6 +219,64 @@ def test_float32_hyperparameters_are_visible_in_the_recordings():
     assert np.abs(swapped - np.array(python["points"])).max() > CONTRACT_TOLERANCE
 
 
+def test_the_documented_agreement_of_each_framework():
+    # The frameworks page's "in fact" figures: the worst step of each framework's recordings.
+    worst: dict[str, float] = {}
+    for name, case in RECORDED_CASES:
+        if name == "optax" and case["kwargs"].get("centered") and case["kwargs"].get("bias_correction"):
+            name = "optax centered with bias correction"
+        gap = float(np.abs(emulated_points(name.split()[0], case) - np.array(case["points"])).max())
+        worst[name] = max(worst.get(name, 0.0), gap)
+    assert {n: worst[n] for n in ("tf-compat-v1", "tf-keras-legacy", "mlx", "paddle")} == dict.fromkeys(
+        ("tf-compat-v1", "tf-keras-legacy", "mlx", "paddle"), 0.0
+    )
+    assert 1e-15 < worst["tf-keras"] < 1e-14
+    assert worst["optax"] < 1e-15 and 1e-12 < worst["optax centered with bias correction"] < 1e-11
+    assert all(1e-13 < worst[n] < 2e-12 for n in ("pytorch", "keras"))
+
+
+def test_tf1_float32_hyperparameters_show_in_most_recorded_pairs():
+    doc = RECORDINGS["tf-compat-v1"]
+    gaps = [
+        np.abs(np.array(python["points"]) - np.array(tensors["points"])).max()
+        for python in doc["cases"]
+        if python["hyperparameters_as"] == "python"
+        for tensors in doc["cases"]
+        if tensors["hyperparameters_as"] == "float64"
+        and (tensors["kwargs"], tensors["problem"]) == (python["kwargs"], python["problem"])
+    ]
+    assert len(gaps) == 18 and min(gaps) > 0
+    assert sum(gap > CONTRACT_TOLERANCE for gap in gaps) == 15 and 2e-7 < max(gaps) < 4e-7
+
+
+def test_keras_backends_differ_within_the_tolerance_and_only_the_float32_emulation_follows_tensorflow():
+    doc = RECORDINGS["keras"]
+    compared = 0
+    for case in doc["cases"]:
+        if case["backend"] != "tensorflow" or not case["kwargs"].get("weight_decay"):
+            continue
+        jax = next(
+            (
+                c
+                for c in doc["cases"]
+                if c["backend"] == "jax"
+                and (c["kwargs"], c["problem"], c["hyperparameters_as"])
+                == (case["kwargs"], case["problem"], case["hyperparameters_as"])
+            ),
+            None,
+        )
+        if jax is None:  # recorded on the TensorFlow backend only (tensor hyperparameters)
+            continue
+        compared += 1
+        recorded = np.array(case["points"])
+        between = np.abs(recorded - np.array(jax["points"])).max()
+        own = np.abs(emulated_points("keras", case) - recorded).max()
+        float64_decay = np.abs(emulated_points("keras", case, backend="jax") - recorded).max()
+        assert 1e-11 < between < CONTRACT_TOLERANCE and between < 1.7e-9
+        assert own < 1e-14 and float64_decay > 1e-11
+    assert compared == 6  # weight decay alone and with momentum, on the three problems
+
+
 def test_keras_tensorflow_backend_holds_weight_decay_in_float32():
     doc = RECORDINGS["keras"]
     case = next(

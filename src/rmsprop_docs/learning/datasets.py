@@ -1,8 +1,8 @@
 """The one data set the mini-batch experiments use, read from the package; nothing is downloaded.
 
-UCI's optical recognition of handwritten digits (Alpaydin and Kaynak 1998,
-CC BY 4.0; see ``data/README.md`` beside this module): 1797 images of 8x8
-pixel counts 0..16, digits 0..9.
+The test set of UCI's optical recognition of handwritten digits (Alpaydin and
+Kaynak 1998, CC BY 4.0; see ``data/README.md`` beside this module), as
+scikit-learn ships it: 1797 images of 8x8 pixel counts 0..16, digits 0..9.
 """
 
 from __future__ import annotations
