@@ -4,6 +4,10 @@ import contextlib
 import gzip
 import hashlib
 import io
+import os
+import platform
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -247,3 +251,40 @@ def test_a_fresh_clone_reads_the_committed_results_and_trains_nothing(tmp_path, 
     monkeypatch.setattr(compare, "train", None)  # training would fail
     assert compare.run_all() >= 0
     assert not (tmp_path / "learning").exists()
+
+
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
+
+
+def test_this_interpreter_runs_the_cpus_own_kernels_and_a_pinned_one_does_not():
+    assert compare.kernels_pinned() is not X86_64  # the tests' NumPy dispatches by the CPU
+    probe = subprocess.run(
+        [sys.executable, "-c", "from rmsprop_docs.learning import compare; print(compare.kernels_pinned())"],
+        env={**os.environ, **compare.PINNED_KERNELS},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.stdout.strip() == "True"
+    if X86_64:  # computing here would give this CPU's numbers: refused
+        with pytest.raises(RuntimeError, match="did not load with"):
+            compare._compute_here("comparison", "{}", "False")
+
+
+@pytest.mark.skipif(not X86_64, reason="the pinned kernels are x86-64's")
+def test_a_result_does_not_depend_on_the_kernels_of_the_process_that_asks_for_it(tmp_path):
+    # A caller whose NumPy has no AVX-512 loops and whose OpenBLAS runs its SSE4.2 kernels still gets the
+    # committed bytes: the result is computed with the pinned kernels, whatever the caller's.
+    settings = compare.Settings(model="softmax")
+    name = compare.result_name("comparison", compare._described(settings))
+    caller = {"OPENBLAS_CORETYPE": "Nehalem", "NPY_DISABLE_CPU_FEATURES": "X86_V4"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from rmsprop_docs.learning import compare as c; c.comparison(c.Settings('softmax'), shipped=False)",
+        ],
+        env={**os.environ, **caller, "RMSPROP_DOCS_CACHE": str(tmp_path)},
+        check=True,
+    )
+    assert (tmp_path / "learning" / name).read_bytes() == (compare.SHIPPED / name).read_bytes()

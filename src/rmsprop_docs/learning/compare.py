@@ -18,6 +18,13 @@ in ``results/`` beside this module under the same names: a fresh clone reads
 them instead of training for half a minute, and only while their names match
 the current settings and code.  ``python scripts/build_assets.py`` refreshes
 them (``--check`` lists stale ones), and the tests recompute one to the byte.
+
+Every result is computed with the same kernels on any x86-64 machine
+(:data:`PINNED_KERNELS`, in a fresh interpreter): left to itself, NumPy picks
+its ``exp`` and ``log`` loops and OpenBLAS its matrix kernels by the CPU's
+vector extensions (AVX2, AVX-512), each rounding a little differently, and a
+run at a large learning rate grows such a last bit into a different loss, so
+the same code printed different tables on two machines.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ import hashlib
 import json
 import os
 import pathlib
+import platform
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -136,13 +146,61 @@ def _store(folder: pathlib.Path, name: str, result: dict) -> None:
             old.unlink(missing_ok=True)
 
 
-def _cached(kind: str, settings: dict, compute: Callable[[], dict], shipped: bool = True) -> dict:
+PINNED_KERNELS = {
+    "OPENBLAS_CORETYPE": "Prescott",  # OpenBLAS's SSE3 kernels, which every x86-64 CPU runs the same way
+    "OPENBLAS_NUM_THREADS": "1",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4",  # NumPy's baseline loops: no AVX2 or AVX-512 variants
+}
+"""The environment every result is computed in: read by NumPy and OpenBLAS when they load, so it takes a
+fresh interpreter."""
+
+
+def kernels_pinned() -> bool:
+    """True in an interpreter whose NumPy and OpenBLAS run :data:`PINNED_KERNELS` (or off x86-64, where
+    those names mean nothing and a result is the platform's own)."""
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return True
+    features = getattr(np._core._multiarray_umath, "__cpu_features__", {})
+    dispatched = features.get("X86_V3") or features.get("X86_V4")
+    return not dispatched and all(os.environ.get(k) == v for k, v in PINNED_KERNELS.items())
+
+
+def _compute_pinned(kind: str, fields: dict, progress: bool) -> None:
+    """Compute one result in a fresh interpreter with :data:`PINNED_KERNELS`; it stores it in the cache."""
+    code = "import sys; from rmsprop_docs.learning import compare; compare._compute_here(*sys.argv[1:])"
+    env = {**os.environ, **PINNED_KERNELS, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    subprocess.run([sys.executable, "-c", code, kind, json.dumps(fields), str(progress)], env=env, check=True)
+
+
+def _compute_here(kind: str, fields: str, progress: str) -> None:
+    if not kernels_pinned():
+        raise RuntimeError(f"NumPy and OpenBLAS did not load with {PINNED_KERNELS}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(fields).items()}
+    if kind == "comparison":
+        comparison(Settings(**values), progress=progress == "True", shipped=False)
+    else:
+        batch_study(BatchSettings(**values), progress=progress == "True", shipped=False)
+
+
+def _cached(
+    kind: str,
+    settings: dict,
+    compute: Callable[[], dict],
+    shipped: bool = True,
+    fields: dict | None = None,
+    progress: bool = False,
+) -> dict:
     """The stored result for these settings and this code (in the cache, then, with ``shipped``, among the
-    committed ones), or ``compute()``, stored in the cache."""
+    committed ones), or ``compute()`` with :data:`PINNED_KERNELS`, stored in the cache.  ``fields`` are the
+    settings' own, from which a fresh interpreter computes the same result when this one's kernels are not
+    pinned."""
     name = result_name(kind, settings)
     for folder in (cache_folder(), SHIPPED) if shipped else (cache_folder(),):
         if (folder / name).is_file():
             return json.loads((folder / name).read_text())
+    if fields is not None and not kernels_pinned():
+        _compute_pinned(kind, fields, progress)
+        return json.loads((cache_folder() / name).read_text())
     result = compute()
     _store(cache_folder(), name, result)
     return result
@@ -268,7 +326,7 @@ def comparison(settings: Settings = Settings(), *, progress: bool = False, shipp
         costs = [len(next(iter(c.grid().values()))) for c in CONTENDERS]
         return {"settings": described, "results": _in_parallel(tasks, costs, progress)}
 
-    return _cached("comparison", described, compute, shipped)
+    return _cached("comparison", described, compute, shipped, asdict(settings), progress)
 
 
 def _summary(values: list) -> tuple[float, float, float]:
@@ -331,7 +389,7 @@ def batch_study(settings: BatchSettings = BatchSettings(), *, progress: bool = F
         costs = [len(next(iter(c.grid().values()))) * (size + 64) for c, size in pairs]
         return {"settings": described, "results": _in_parallel(tasks, costs, progress)}
 
-    return _cached("batch-study", described, compute, shipped)
+    return _cached("batch-study", described, compute, shipped, asdict(settings), progress)
 
 
 def print_batch_study(settings: BatchSettings = BatchSettings()) -> None:
