@@ -288,3 +288,21 @@ def test_a_result_does_not_depend_on_the_kernels_of_the_process_that_asks_for_it
         check=True,
     )
     assert (tmp_path / "learning" / name).read_bytes() == (compare.SHIPPED / name).read_bytes()
+
+
+def _has_avx512() -> bool:
+    features = getattr(np._core._multiarray_umath, "__cpu_features__", {})
+    return bool(features.get("AVX512F"))
+
+
+@pytest.mark.skipif(not (X86_64 and _has_avx512()), reason="needs a CPU with AVX-512 to compare its kernels")
+def test_numpys_exp_rounds_differently_with_and_without_avx512():
+    # Why the kernels are pinned: the same call, two answers, depending on the loops NumPy dispatched to.
+    code = "import numpy as np, sys; sys.stdout.write(np.exp(np.linspace(-30, 5, 100001)).tobytes().hex())"
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, **extra}, capture_output=True, text=True, check=True
+        ).stdout
+        for extra in ({}, {"NPY_DISABLE_CPU_FEATURES": "X86_V4"})
+    ]
+    assert runs[0] != runs[1]

@@ -19,7 +19,7 @@ them instead of training for half a minute, and only while their names match
 the current settings and code.  ``python scripts/build_assets.py`` refreshes
 them (``--check`` lists stale ones), and the tests recompute one to the byte.
 
-Every result is computed with the same kernels on any x86-64 machine
+Every result is computed with the same kernels on every x86-64 CPU
 (:data:`PINNED_KERNELS`, in a fresh interpreter): left to itself, NumPy picks
 its ``exp`` and ``log`` loops and OpenBLAS its matrix kernels by the CPU's
 vector extensions (AVX2, AVX-512), each rounding a little differently, and a
