@@ -165,41 +165,33 @@ def kernels_pinned() -> bool:
     return not dispatched and all(os.environ.get(k) == v for k, v in PINNED_KERNELS.items())
 
 
-def _compute_pinned(kind: str, fields: dict, progress: bool) -> None:
+def _compute_pinned(kind: str, settings: dict, progress: bool) -> None:
     """Compute one result in a fresh interpreter with :data:`PINNED_KERNELS`; it stores it in the cache."""
     code = "import sys; from rmsprop_docs.learning import compare; compare._compute_here(*sys.argv[1:])"
     env = {**os.environ, **PINNED_KERNELS, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    subprocess.run([sys.executable, "-c", code, kind, json.dumps(fields), str(progress)], env=env, check=True)
+    subprocess.run([sys.executable, "-c", code, kind, json.dumps(settings), str(progress)], env=env, check=True)
 
 
-def _compute_here(kind: str, fields: str, progress: str) -> None:
+def _compute_here(kind: str, settings: str, progress: str) -> None:
+    """The child of :func:`_compute_pinned`: the settings back from their description, then the usual call."""
     if not kernels_pinned():
         raise RuntimeError(f"NumPy and OpenBLAS did not load with {PINNED_KERNELS}")
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(fields).items()}
-    if kind == "comparison":
-        comparison(Settings(**values), progress=progress == "True", shipped=False)
-    else:
-        batch_study(BatchSettings(**values), progress=progress == "True", shipped=False)
+    described = json.loads(settings)
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in described.items() if k != "contenders"}
+    load = _page_item((Settings if kind == "comparison" else BatchSettings)(**fields))[1]
+    load(progress=progress == "True", shipped=False)
 
 
-def _cached(
-    kind: str,
-    settings: dict,
-    compute: Callable[[], dict],
-    shipped: bool = True,
-    fields: dict | None = None,
-    progress: bool = False,
-) -> dict:
+def _cached(kind: str, settings: dict, compute: Callable[[], dict], shipped: bool, progress: bool) -> dict:
     """The stored result for these settings and this code (in the cache, then, with ``shipped``, among the
-    committed ones), or ``compute()`` with :data:`PINNED_KERNELS`, stored in the cache.  ``fields`` are the
-    settings' own, from which a fresh interpreter computes the same result when this one's kernels are not
-    pinned."""
+    committed ones), or ``compute()`` with :data:`PINNED_KERNELS` (in a fresh interpreter when this one's are
+    not), stored in the cache."""
     name = result_name(kind, settings)
     for folder in (cache_folder(), SHIPPED) if shipped else (cache_folder(),):
         if (folder / name).is_file():
             return json.loads((folder / name).read_text())
-    if fields is not None and not kernels_pinned():
-        _compute_pinned(kind, fields, progress)
+    if not kernels_pinned():
+        _compute_pinned(kind, settings, progress)
         return json.loads((cache_folder() / name).read_text())
     result = compute()
     _store(cache_folder(), name, result)
@@ -326,7 +318,7 @@ def comparison(settings: Settings = Settings(), *, progress: bool = False, shipp
         costs = [len(next(iter(c.grid().values()))) for c in CONTENDERS]
         return {"settings": described, "results": _in_parallel(tasks, costs, progress)}
 
-    return _cached("comparison", described, compute, shipped, asdict(settings), progress)
+    return _cached("comparison", described, compute, shipped, progress)
 
 
 def _summary(values: list) -> tuple[float, float, float]:
@@ -389,7 +381,7 @@ def batch_study(settings: BatchSettings = BatchSettings(), *, progress: bool = F
         costs = [len(next(iter(c.grid().values()))) * (size + 64) for c, size in pairs]
         return {"settings": described, "results": _in_parallel(tasks, costs, progress)}
 
-    return _cached("batch-study", described, compute, shipped, asdict(settings), progress)
+    return _cached("batch-study", described, compute, shipped, progress)
 
 
 def print_batch_study(settings: BatchSettings = BatchSettings()) -> None:
