@@ -387,7 +387,7 @@ def test_exact_minimum_is_the_minimum_in_n_digits():
 
 def test_problem_lookup():
     assert problems.get(problems.PROBLEMS["beale"]) is problems.PROBLEMS["beale"]
-    with pytest.raises(ValueError, match=r"^problem must be one of cubic, quadratic"):
+    with pytest.raises(ValueError, match=r"^problem must be one of bowl, cubic, quadratic"):
         problems.get("Quadratic")
 
 

@@ -70,5 +70,5 @@ def test_rotated_is_the_elongated_bowl_turned():
 
 
 def test_unknown_problem_is_a_value_error():
-    with pytest.raises(ValueError, match="problem must be one of cubic, quadratic"):
+    with pytest.raises(ValueError, match="problem must be one of bowl, cubic, quadratic"):
         get("sphere")

@@ -120,6 +120,17 @@ def _elongated_grad(p):
     return _coordinates(p, p[..., 0], _STRETCH * p[..., 1])
 
 
+# The learning path's first bowl (d2l's 0.1 x^2 + 2 y^2): the y direction is 20 times steeper than x, and the
+# two axes are the coordinates, so per-coordinate scaling is all it takes to balance them.
+def _bowl_f(p):
+    x, y = p[..., 0], p[..., 1]
+    return 0.1 * x * x + 2 * y * y
+
+
+def _bowl_grad(p):
+    return _coordinates(p, 0.2 * p[..., 0], 4 * p[..., 1])
+
+
 def _half_root(p):
     # sqrt(1/2) in the arithmetic of p: a float constant would be inexact in N digits.
     return mpmath.sqrt(mpmath.mpf(1) / 2) if p.dtype == object else 0.5**0.5
@@ -146,6 +157,17 @@ def _rotated_grad(p):
 PROBLEMS: dict[str, Problem] = {
     p.name: p
     for p in (
+        Problem(
+            "bowl",
+            "0.1 x^2 + 2 y^2",
+            2,
+            _bowl_f,
+            _bowl_grad,
+            (0.0, 0.0),
+            "global",
+            (-5.0, -2.0),
+            ((-5.5, 1.0), (-2.5, 2.5)),
+        ),
         Problem(
             "cubic",
             "x - x^3",
@@ -237,7 +259,7 @@ def get(name: str | Problem) -> Problem:
         >>> get("sphere")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: problem must be one of cubic, quadratic, ..., got 'sphere'
+        ValueError: problem must be one of bowl, cubic, ..., got 'sphere'
     """
     if isinstance(name, Problem):
         return name

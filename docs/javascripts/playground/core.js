@@ -107,6 +107,16 @@
   }
 
   const PROBLEMS = {
+    bowl: {
+      formula: "0.1 x^2 + 2 y^2",
+      dim: 2,
+      f: ([x, y]) => 0.1 * x * x + 2 * y * y,
+      grad: ([x, y]) => [0.2 * x, 4 * y],
+      minimum: [0.0, 0.0],
+      kind: "global",
+      x0: [-5.0, -2.0],
+      bounds: [[-5.5, 1.0], [-2.5, 2.5]],
+    },
     cubic: {
       formula: "x - x^3",
       dim: 1,
