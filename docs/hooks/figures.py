@@ -26,7 +26,7 @@ PLACEHOLDER = re.compile(r"\[\[figure\s+(?P<name>[\w-]+)\s*(?:\|\s*(?P<caption>.
 def _markup(spec: figures.FigureSpec, caption: str | None, prefix: str, eager: bool = False) -> str:
     alt = html.escape(spec.alt, quote=True)
     loading = 'loading="eager" fetchpriority="high"' if eager else 'loading="lazy"'
-    if spec.kind == "animation":
+    if spec.kind in ("animation", "race"):
         width, height = spec.params["size"]
         gif, still = (f"{prefix}assets/{name}" for name in spec.outputs)
         image = (

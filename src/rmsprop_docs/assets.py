@@ -125,6 +125,21 @@ def render(spec: figures.FigureSpec, folder: pathlib.Path) -> dict:
             ylim=params.get("ylim"),
             progress=False,
         )
+    elif spec.kind == "race":
+        paths = [trajectory.trace_run(params["problem"], params["x0"], params["steps"], run) for run in params["runs"]]
+        gif, still = (folder / name for name in spec.outputs)
+        render.animate_race(
+            paths,
+            [run["label"] for run in params["runs"]],
+            str(gif),
+            still=str(still),
+            fps=params["fps"],
+            size=tuple(params["size"]),
+            font_size=params["font_size"],
+            xlim=params.get("xlim"),
+            ylim=params.get("ylim"),
+            progress=False,
+        )
     else:
         import importlib
 

@@ -16,6 +16,7 @@ from types import MappingProxyType
 # Where each kind of figure's code starts; rmsprop_docs.dependencies finds the rest by following imports.
 ENTRY_MODULES = {
     "animation": ("rmsprop_docs.trajectory", "rmsprop_docs.render.animation"),
+    "race": ("rmsprop_docs.trajectory", "rmsprop_docs.render.animation"),
     "plot": ("rmsprop_docs.render.plots",),
 }
 
@@ -25,13 +26,13 @@ class FigureSpec:
     """One registered figure."""
 
     name: str  # file stem under docs/assets/
-    kind: str  # "animation" or "plot"
+    kind: str  # "animation" (one run), "race" (several runs on one problem, one colour each) or "plot"
     alt: str  # what the figure shows, for alt text
     params: Mapping = field(default_factory=dict)
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        if self.kind == "animation":
+        if self.kind in ("animation", "race"):
             return (f"{self.name}.gif", f"{self.name}.png")
         return (f"{self.name}.png",)
 
@@ -55,6 +56,10 @@ def _animation(name: str, alt: str, **params) -> FigureSpec:
     return FigureSpec(name, "animation", alt, MappingProxyType({**defaults, **params}))
 
 
+def _race(name: str, alt: str, **params) -> FigureSpec:
+    return FigureSpec(name, "race", alt, MappingProxyType({"fps": 10, "font_size": 14.0, **params}))
+
+
 def _plot(name: str, alt: str, plot: str, **params) -> FigureSpec:
     return FigureSpec(name, "plot", alt, MappingProxyType({"plot": plot, **params}))
 
@@ -62,6 +67,33 @@ def _plot(name: str, alt: str, plot: str, **params) -> FigureSpec:
 FIGURES: dict[str, FigureSpec] = {
     spec.name: spec
     for spec in (
+        _race(
+            "bowl-race",
+            "Animation over the elongated elliptic contours of 0.1 x^2 + 2 y^2, both runs from (-5, -2) with "
+            "learning rate 0.4. Gradient descent (blue) zigzags across the narrow y direction while it crawls along x, "
+            "and comes within 0.05 of the minimum only at step 56. RMSprop (orange) moves both coordinates at the same "
+            "pace, comes within 0.05 at step 17 without zigzagging, and then hovers close to the minimum.",
+            problem="bowl",
+            x0=(-5.0, -2.0),
+            steps=60,
+            runs=(
+                {"label": "gradient descent", "optimizer": "gradient_descent", "lr": 0.4},
+                {"label": "RMSprop", "optimizer": "rmsprop", "lr": 0.4, "rho": 0.9, "eps": 1e-8},
+            ),
+            size=(620, 440),
+            xlim=(-5.6, 0.9),
+            ylim=(-2.4, 1.6),
+        ),
+        _plot(
+            "forgetting",
+            "Bars of the weight each past squared gradient carries in v: (1 - rho) rho^k for a gradient k steps old. "
+            "With rho = 0.9 the weights start at 0.1 and halve about every 6.6 steps; with rho = 0.99 they start at "
+            "0.01 and fall ten times more slowly, so v averages over about 100 steps instead of 10.",
+            "story.forgetting",
+            rhos=(0.9, 0.99),
+            ages=60,
+            size=(720, 380),
+        ),
         _animation(
             "cubic-rmsprop",
             "Animation: a point starts at x = -1 on the curve f(x) = x - x^3 and slides right and down "
@@ -232,6 +264,8 @@ FIGURES: dict[str, FigureSpec] = {
 # Rough seconds each figure takes to render on one core: the asset build hands the slowest out first, so that
 # parallel workers finish together.  Only the order depends on them, never a file.
 RENDER_SECONDS = {
+    "bowl-race": 0.5,
+    "forgetting": 0.3,
     "variant-effects": 1.4,
     "quadratic-stability": 0.85,
     "minibatch-curves": 0.8,

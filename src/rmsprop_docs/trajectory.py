@@ -10,7 +10,20 @@ import mpmath
 import numpy as np
 
 from rmsprop_docs import arithmetic, problems, stepping, validation
-from rmsprop_docs.optimizers import Optimizer, accumulator, rmsprop, rmsprop_from, schedules
+from rmsprop_docs.optimizers import (
+    Optimizer,
+    accumulator,
+    adagrad,
+    adam,
+    gradient_descent,
+    rmsprop,
+    rmsprop_from,
+    schedules,
+    sgd,
+)
+
+# The optimizers a figure's runs may name, by the name of the function that makes them.
+RUN_OPTIMIZERS = {f.__name__: f for f in (gradient_descent, rmsprop, sgd, adagrad, adam)}
 
 
 class DivergenceError(ValueError):
@@ -181,3 +194,17 @@ def trace_from(options: Mapping) -> Trajectory:
         options.get("dtype", "float64"),
         digits=options.get("digits"),
     )
+
+
+def trace_run(problem: str | problems.Problem, x0: object, steps: int, run: Mapping) -> Trajectory:
+    """One run of a race figure: ``run["optimizer"]`` names a function of :data:`RUN_OPTIMIZERS`, and its other
+    keys but ``label`` are that function's arguments.
+
+    Examples:
+        >>> path = trace_run("bowl", (-5.0, -2.0), 3, {"label": "GD", "optimizer": "gradient_descent", "lr": 0.4})
+        >>> path.points[1].tolist()
+        [-4.6, 1.2000000000000002]
+    """
+    name = validation.choice("optimizer", run.get("optimizer"), tuple(RUN_OPTIMIZERS))
+    arguments = {key: value for key, value in run.items() if key not in ("label", "optimizer")}
+    return trace(problem, x0, RUN_OPTIMIZERS[name](**arguments), steps)

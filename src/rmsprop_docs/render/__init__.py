@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["AnimationResult", "animate"]
+__all__ = ["AnimationResult", "animate", "animate_race"]
 
 
 def __getattr__(name: str):

@@ -143,4 +143,31 @@ def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: f
         _save(figure, out)
 
 
-PLOTS = {"stability": stability, "schedules": schedules, "variant_effects": variant_effects}
+def forgetting(out: pathlib.Path, *, rhos, ages: int, size) -> None:
+    """The weight a squared gradient k steps old carries in v, read from the optimizer itself: one unit gradient,
+    then zeros, and v after each step is (1 - rho) rho^k."""
+    from rmsprop_docs.optimizers import accumulator
+
+    with matplotlib.rc_context({**styles.DEFAULT.rc, "font.size": 11, "axes.titlesize": 12}):
+        figure, (ax,) = _figure(*size)
+        width = 0.8 / len(rhos)
+        for i, (rho, colour) in enumerate(zip(rhos, COLOURS[1:], strict=False)):
+            opt = rmsprop(lr=0.01, rho=rho)
+            x = np.zeros(1)
+            state = opt.init(x)
+            weights = []
+            for age in range(ages):
+                _, state = opt.update(np.ones(1) if age == 0 else np.zeros(1), state, x)
+                weights.append(float(accumulator(state)[0]))
+            ax.bar(
+                np.arange(ages) + (i - (len(rhos) - 1) / 2) * width, weights, width, color=colour, label=f"ρ = {rho:g}"
+            )
+        ax.set_xlabel("age k of the squared gradient (steps)")
+        ax.set_ylabel("weight in v")
+        ax.set_title("Weight of g² from k steps ago: (1 − ρ) ρᵏ")
+        ax.set_xlim(-1, ages)
+        ax.legend(loc="upper right", frameon=False)
+        _save(figure, out)
+
+
+PLOTS = {"forgetting": forgetting, "stability": stability, "schedules": schedules, "variant_effects": variant_effects}
