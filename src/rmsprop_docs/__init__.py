@@ -30,7 +30,7 @@ from rmsprop_docs.sweep import SweepResult, grid, sweep
 from rmsprop_docs.trajectory import DivergenceError, Trajectory, trace
 from rmsprop_docs.validation import MAX_STEPS
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "CONVENTIONS",
