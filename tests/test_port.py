@@ -2,12 +2,13 @@
 
 import itertools
 import json
+import types
 
 import numpy as np
 import pytest
 
 from conftest import FIXTURES
-from rmsprop_docs import port, trace
+from rmsprop_docs import cli, port, trace
 from rmsprop_docs.optimizers import frameworks
 
 NAMES = list(frameworks.FRAMEWORKS)
@@ -33,19 +34,26 @@ def with_everything(name):
 def test_every_pair_is_exact_or_says_why(source, target, calls):
     result = port.port(source, target, calls(source))
     assert set(result.differences) == {"cubic", "quadratic", "rosenbrock"}
+    advice = ("float64 tensors", "float32: ")  # notes that say how to pass the values, not what differs
     if result.exact:
         # The same update from the same start: only rounding is left.
         assert result.max_difference < 1e-11, result
-        assert all("float64 tensors" in note for note in result.unmatched)
+        assert all(any(a in note for a in advice) for note in result.unmatched)
     else:
-        assert any("float64 tensors" not in note for note in result.unmatched)
-        structural = [n for n in result.unmatched if "float64 tensors" not in n and "holds it in float32" not in n]
+        assert any(not any(a in note for a in advice) for note in result.unmatched)
+        structural = [n for n in result.unmatched if not any(a in n for a in advice) and "holds it in float32" not in n]
         # A different update is a visible difference; a value rounded to float32 may be a small one.
         assert result.max_difference > (1e-9 if structural else 0.0), result
+    # Written in the target's own spelling, the same keywords both ways.
+    assert set(result.kwargs) <= set(frameworks.get(target).keys)
+    assert set(result.kwargs) <= set(result.exact_kwargs) <= set(frameworks.get(target).keys)
     # The printed call is what was measured: run it again.
     again = frameworks.optimizer(target, hyperparameters_as=result.hyperparameters_as, **result.kwargs)
     source_opt = frameworks.optimizer(source, **calls(source))
     assert port.measure(source_opt, again) == result.differences
+    if result.exact:  # the decimals printed compute exactly what the float32 values would
+        exact = frameworks.optimizer(target, hyperparameters_as=result.hyperparameters_as, **result.exact_kwargs)
+        assert port.measure(source_opt, exact) == result.differences
 
 
 def test_a_framework_ports_to_itself_exactly():
@@ -72,7 +80,7 @@ def test_a_framework_ports_to_itself_exactly():
 def test_exact_ports_carry_the_values_the_source_computes_with(source, target, kwargs, expected):
     result = port.port(source, target, kwargs)
     assert result.exact
-    assert expected.items() <= result.kwargs.items()
+    assert expected.items() <= result.exact_kwargs.items()
 
 
 @pytest.mark.parametrize(
@@ -127,3 +135,198 @@ def test_exact_port_reproduces_the_source_recording():
         opt = frameworks.optimizer("optax", hyperparameters_as=result.hyperparameters_as, **result.kwargs)
         mine = trace(case["problem"], case["x0"], opt, steps=100).points
         assert np.abs(mine - np.array(case["points"])).max() < 5e-9
+
+
+# --- What `rmsprop-docs port` prints: values a user would paste ----------------------------------------------------
+
+
+def printed(capsys, *args):
+    """What `rmsprop-docs port ARGS` prints, and its exit status."""
+    code = cli.main(["port", *args])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == "", err
+    return out
+
+
+def first_call(text):
+    """The call at the top of the text output, joined where it was wrapped."""
+    lines = text.splitlines()
+    end = next(i for i, line in enumerate(lines) if line.startswith(("exact", "nearest")))
+    return " ".join(line.strip() for line in lines[:end])
+
+
+def test_keras_to_pytorch_prints_the_decimals(capsys):
+    out = printed(capsys, "--from", "keras", "--to", "pytorch")
+    assert first_call(out) == "torch.optim.RMSprop(lr=0.001, alpha=0.9, eps=1e-07)"
+    assert "nearest, not exact" in out and "eps: inside the root" in out
+
+
+def test_pytorch_to_keras_prints_the_decimals(capsys):
+    out = printed(capsys, "--from", "pytorch", "--to", "keras")
+    assert first_call(out) == "keras.optimizers.RMSprop(learning_rate=0.01, rho=0.99, epsilon=1e-08)"
+
+
+def test_keras_decoupled_weight_decay_into_pytorch_keeps_the_decimal(capsys):
+    # Keras (TensorFlow backend, its default) holds weight_decay in float32; the port is not exact anyway (decoupled
+    # against L2), so the 0.01 the user gave is printed, not 0.009999999776482582.
+    out = printed(capsys, "--from", "keras", "--to", "pytorch", "--set", "weight_decay=0.01")
+    call = first_call(out)
+    assert call.startswith("torch.optim.RMSprop(lr=0.001, alpha=0.9, eps=") and call.endswith(", weight_decay=0.01)")
+    assert "weight decay: decoupled" in out
+    assert "weight_decay=0.01 as 0.009999999776482582" in out.replace("\n    ", " ")
+
+
+def test_tf1_to_pytorch_prints_decimals_and_says_what_tf1_computes_with(capsys):
+    # TF1 holds 0.01, 0.9 and 1e-10 in float32, but v0 = 1 has no PyTorch spelling: not exact anyway, so the decimals.
+    out = printed(capsys, "--from", "tf-compat-v1", "--to", "pytorch", "--set", "learning_rate=0.01")
+    assert first_call(out) == "torch.optim.RMSprop(lr=0.01, alpha=0.9, eps=1e-05)"
+    flat = " ".join(line.strip() for line in out.splitlines())
+    assert "v0: the accumulator starts at 1" in flat
+    assert "decay=0.9 as 0.8999999761581421" in flat and "the port is not exact anyway, so the decimals" in flat
+
+
+def test_an_exact_port_prints_the_float32_value_widened_and_says_why(capsys):
+    # tf_keras' legacy optimizer holds rho and learning_rate in float32; PyTorch holds Python floats in float64, so
+    # only the widened values reproduce it, and the decimal 0.9 would not.
+    out = printed(capsys, "--from", "tf-keras-legacy", "--to", "pytorch")
+    assert first_call(out) == "torch.optim.RMSprop(lr=0.0010000000474974513, alpha=0.8999999761581421, eps=1e-07)"
+    flat = " ".join(line.strip() for line in out.splitlines())
+    assert flat.split(" - ")[0].split("; ")[0].endswith("exact: the same update from the same start")
+    assert "rho=0.9 as 0.8999999761581421" in flat and "holds Python floats in float64, so the port carries" in flat
+    source = frameworks.optimizer("tf-keras-legacy")
+    decimals = frameworks.optimizer("pytorch", lr=0.001, alpha=0.9, eps=1e-7)
+    assert max(port.measure(source, decimals).values()) > 1e-12  # the decimals are not the exact port
+    # TF1 into Optax, which has TF1's v0: exact, with TF1's float32 values.
+    out = printed(capsys, "--from", "tf-compat-v1", "--to", "optax", "--set", "learning_rate=0.01")
+    assert first_call(out) == (
+        "optax.rmsprop(learning_rate=0.009999999776482582, decay=0.8999999761581421, eps=1.000000013351432e-10, "
+        "initial_scale=1.0)"
+    )
+
+
+def test_a_target_holding_the_value_in_float32_too_gets_the_decimal(capsys):
+    # Keras' TensorFlow backend and tf_keras both hold weight_decay in float32: 0.1 is exact in both.
+    out = printed(capsys, "--from", "keras", "--to", "tf-keras", "--set", "weight_decay=0.1")
+    assert first_call(out) == "tf_keras.optimizers.RMSprop(learning_rate=0.001, weight_decay=0.1)"
+    assert out.splitlines()[1].startswith("exact: ")
+
+
+def test_json_keeps_the_exact_values(capsys):
+    doc = json.loads(printed(capsys, "--from", "tf-compat-v1", "--to", "pytorch", "--set", "learning_rate=0.01",
+                             "--format", "json"))  # fmt: skip
+    assert doc["kwargs"] == {"lr": 0.01, "alpha": 0.9, "eps": 1e-05}
+    assert doc["exact_kwargs"] == {
+        "lr": 0.009999999776482582,
+        "alpha": 0.8999999761581421,
+        "eps": 1.000000006675716e-05,  # the square root of float32(1e-10)
+    }
+    assert doc["call"] == "torch.optim.RMSprop(lr=0.01, alpha=0.9, eps=1e-05)" and doc["exact"] is False
+    assert set(doc["differences"]) == {"cubic", "quadratic", "rosenbrock"} and doc["steps"] == port.STEPS
+    result = port.port("tf-compat-v1", "pytorch", {"learning_rate": 0.01})
+    assert doc["differences"] == result.differences and doc["notes"] == list(result.unmatched)
+    # An exact port: the JSON's kwargs and exact_kwargs are the widened values.
+    doc = json.loads(printed(capsys, "--from", "mlx", "--to", "pytorch", "--set", "learning_rate=0.01",
+                             "--format", "json"))  # fmt: skip
+    assert doc["exact"] and doc["kwargs"] == doc["exact_kwargs"] == {"lr": 0.009999999776482582}
+
+
+def test_a_diverged_run_is_null_in_json():
+    result = port.port("pytorch", "keras", {})
+    diverged = port.Port(**{**result.__dict__, "differences": {**result.differences, "cubic": float("inf")}})
+    text = json.dumps(port.as_json(diverged), allow_nan=False)
+    assert json.loads(text)["differences"]["cubic"] is None
+
+
+# --- Mistakes the tests above would not catch ---------------------------------------------------------------------
+
+
+def test_eps_moved_outside_the_root_is_rooted_and_moved_inside_is_squared():
+    # sqrt(v + e) near v = 0 is sqrt(e): outside the root that is eps = sqrt(e); the other way, e = eps**2.
+    # Squaring where one should root (or the reverse) prints 1e-20 or 1e-10 here, never 1e-05.
+    out = port.port("tf-compat-v1", "pytorch", {"learning_rate": 0.01})
+    assert out.kwargs["eps"] == 1e-05 and out.exact_kwargs["eps"] == np.sqrt(np.float32(1e-10).item())
+    assert any("eps=1e-05 (the square root of eps) measured nearest" in n for n in out.unmatched)
+    into = port.port("pytorch", "tf-compat-v1", {})
+    assert into.kwargs["epsilon"] == 1e-16 and into.exact_kwargs["epsilon"] == 1e-8 * 1e-8
+    assert any("epsilon=1e-16 (eps squared) measured nearest" in n for n in into.unmatched)
+    # Both candidates measured, each direction: the re-spelled one is the nearer in these two.
+    for source, target, kwargs, name, other in (
+        ("tf-compat-v1", "pytorch", {"learning_rate": 0.01}, "eps", 1e-10),
+        ("pytorch", "tf-compat-v1", {}, "epsilon", 1e-8),
+    ):
+        result = port.port(source, target, kwargs)
+        unchanged = {**result.kwargs, name: other}
+        as_ = result.hyperparameters_as
+        found = port.measure(
+            frameworks.optimizer(source, **kwargs), frameworks.optimizer(target, hyperparameters_as=as_, **unchanged)
+        )
+        assert max(found.values()) > result.max_difference
+
+
+def test_the_eps_candidate_is_written_in_the_target_spelling():
+    # Keras' default epsilon 1e-7, inside the root, into tf_keras' legacy optimizer (outside, spelled "epsilon"):
+    # its square root is measured nearest and must land under "epsilon", never "eps".
+    result = port.port("keras", "tf-keras-legacy", {})
+    assert "eps" not in result.kwargs and "eps" not in result.exact_kwargs
+    assert result.kwargs["epsilon"] == 0.000316227766016838
+    assert result.exact_kwargs["epsilon"] == 1e-7**0.5
+    again = frameworks.optimizer("tf-keras-legacy", hyperparameters_as=result.hyperparameters_as, **result.kwargs)
+    assert port.measure(frameworks.optimizer("keras"), again) == result.differences
+
+
+def test_measure_compares_whole_paths_not_only_the_last_points(monkeypatch):
+    # Two runs that part and meet again: the difference is where they parted.
+    paths = {"a": np.array([[0.0], [3.0], [1.0]]), "b": np.array([[0.0], [1.0], [1.0]])}
+    monkeypatch.setattr(port, "trace", lambda problem, x0, opt, steps: types.SimpleNamespace(points=paths[opt]))
+    assert port.measure("a", "b") == dict.fromkeys(("cubic", "quadratic", "rosenbrock"), 2.0)
+
+
+def test_measure_of_real_runs_is_their_largest_gap_at_any_step():
+    a, b = frameworks.optimizer("pytorch"), frameworks.optimizer("keras")
+    found = port.measure(a, b)
+    parted_more_than_at_the_end = 0
+    for problem, x0 in port.RUNS:
+        pa = trace(problem, list(x0), a, steps=port.STEPS).points
+        pb = trace(problem, list(x0), b, steps=port.STEPS).points
+        assert found[problem] == np.abs(pa - pb).max()
+        parted_more_than_at_the_end += found[problem] > np.abs(pa[-1] - pb[-1]).max()
+    assert parted_more_than_at_the_end >= 1  # so a measure of the last points only would differ
+
+
+@pytest.mark.parametrize(
+    ("source", "kwargs", "needle"),
+    [
+        ("keras", {"epsilon": 0.0}, "epsilon must be a finite number > 0"),
+        ("tf-compat-v1", {"learning_rate": 0.01, "epsilon": 0.0}, "epsilon must be a finite number > 0"),
+        ("paddle", {"learning_rate": 0.01, "epsilon": 0.0}, "epsilon must be a finite number > 0"),
+        ("pytorch", {"eps": 0.0}, "eps must be a finite number > 0"),
+    ],
+)
+def test_a_zero_epsilon_is_named_in_the_source_spelling(source, kwargs, needle, capsys):
+    with pytest.raises(ValueError) as error:
+        port.port(source, "optax", kwargs)
+    assert needle in str(error.value)
+    if needle.startswith("epsilon"):
+        assert "eps must" not in str(error.value)
+    args = ["port", "--from", source, "--to", "optax"]
+    for key, value in kwargs.items():
+        args += ["--set", f"{key}={value}"]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rmsprop-docs: error: ") and needle in err
+
+
+def test_keras_default_backend_is_tensorflow_and_the_port_uses_it():
+    # The record lists Keras 3's backends with the default first, as Keras 3 itself defaults to TensorFlow; the
+    # recordings hold runs of all three.
+    assert frameworks.KERAS.backends[0].name == "tensorflow"
+    assert frameworks.KERAS.backend(None).name == "tensorflow"
+    assert frameworks.resolve("keras", {}).backend == "tensorflow"
+    recorded = {
+        case.get("backend") for case in json.loads((FIXTURES / "frameworks" / "keras.json").read_text())["cases"]
+    }
+    assert recorded == {"tensorflow", "torch", "jax"}
+    # So a port from Keras carries the TensorFlow backend's float32 weight decay.
+    result = port.port("keras", "tf-keras", {"weight_decay": 0.1})
+    assert result.exact and result.exact_kwargs["weight_decay"] == 0.10000000149011612
+    assert result.source.convention.float32_hyperparameters == ("weight_decay",)

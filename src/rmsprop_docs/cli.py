@@ -20,6 +20,7 @@ from rmsprop_docs.trajectory import Trajectory, trace, trace_from
 
 PROG = "rmsprop-docs"
 FORMATS = ("json", "csv")
+PORT_FORMATS = ("text", "json")
 # Options whose value may start with "-" and still not be a plain number
 # argparse recognizes ("-1.5,2"): glued to the option before parsing.
 _GLUED_VALUE_OPTIONS = ("--x0",)
@@ -358,6 +359,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="python",
         help="how the source's values are passed: python or float64",
     )
+    port_cmd.add_argument(
+        "--format",
+        default="text",
+        help="text (values to paste, and notes) or json (also the exact values; default text)",
+    )
 
     animate_cmd = commands.add_parser(
         "animate",
@@ -484,8 +490,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from rmsprop_docs import port
 
             validation.choice("framework", args.target, tuple(frameworks.FRAMEWORKS))
+            fmt = validation.choice("format", args.format, PORT_FORMATS)
             result = port.port(args.source, args.target, _settings(args.set), args.hyperparameters_as)
-            print(port.format_port(result))
+            print(port.format_port(result) if fmt == "text" else json.dumps(port.as_json(result), indent=1))
         elif args.command == "animate":
             animate_from_args(args)
     except (UsageError, ValueError, OSError) as error:

@@ -10,9 +10,13 @@ $$
 
 from the same $v_0$, with the same values.  The traps:
 
-* values the source holds in float32 are what it computes with, so the target
-  gets ``float32(0.01) = 0.009999999776482582``, not ``0.01``; a target that
-  holds a value in float32 needs it as a float64 tensor unless it is a float32;
+* values the source holds in float32 are what it computes with: an exact port
+  into a target that holds them in float64 needs ``float32(0.01) =
+  0.009999999776482582``, not ``0.01`` (a note says why); a target that holds
+  them in float32 too gets the decimal, which it rounds the same way; a port that
+  is not exact anyway gets the decimal the user gave.  The float32 values are
+  kept in :attr:`Port.exact_kwargs`.  A target that holds a value in float32
+  needs it as a float64 tensor unless it is a float32;
 * $v_0 = 1$ (TF1) has no spelling in frameworks that start at 0 (only Optax's
   ``initial_scale`` has one);
 * $\epsilon$ inside the root cannot be moved outside: the nearest is a
@@ -31,6 +35,9 @@ reporting the largest coordinate difference it found.
 (0.009999999776482582, 0.8999999761581421, 1.0)
 >>> result.exact, result.max_difference < 1e-12
 (True, True)
+>>> inexact = port("tf-compat-v1", "pytorch", {"learning_rate": 0.01})  # v0 = 1 has no PyTorch spelling
+>>> inexact.kwargs, inexact.exact_kwargs["alpha"]
+({'lr': 0.01, 'alpha': 0.9, 'eps': 1e-05}, 0.8999999761581421)
 """
 
 from __future__ import annotations
@@ -63,11 +70,12 @@ class Port:
 
     source: Resolved
     target: Framework
-    kwargs: dict  # the target's keyword arguments that differ from its defaults (and the required ones)
+    kwargs: dict  # what to paste: the target's keywords that differ from its defaults (and the required ones)
+    exact_kwargs: dict  # the same call with the values the source computes with, to the last bit (float32 widened)
     hyperparameters_as: str  # "python", or "float64" when a value must be a float64 tensor
     exact: bool  # the same update from the same start; any difference left is rounding
-    unmatched: tuple[str, ...]  # what the target cannot reproduce, and the choice made instead
-    differences: dict  # problem -> largest coordinate difference over the run (inf: one run diverged)
+    unmatched: tuple[str, ...]  # what the target cannot reproduce, the choice made instead, and the float32 values
+    differences: dict  # problem -> largest coordinate difference of the printed call's run (inf: one run diverged)
 
     @property
     def max_difference(self) -> float:
@@ -88,7 +96,10 @@ def held(resolved: Resolved) -> dict[str, object]:
 
 
 def measure(a, b) -> dict[str, float]:
-    """The largest coordinate difference between two optimizers' runs, per problem (inf if one diverges)."""
+    """The largest coordinate difference between two optimizers' whole runs, per problem (inf if one diverges).
+
+    Every point of the two paths is compared, not only the last: two runs can part and meet again.
+    """
     out = {}
     for problem, x0 in RUNS:
         try:
@@ -104,28 +115,65 @@ def _is_float32(value: float) -> bool:
     return float(np.float32(value)) == value
 
 
-def _eps_candidates(eps: float, source_place: str, target_place: str) -> tuple[tuple[float, str], ...]:
+def _pasteable(value: float) -> float:
+    """A derived value (a root, a square) as a short decimal: 15 significant digits, so 1e-8 squared is 1e-16."""
+    return float(f"{value:.15g}")
+
+
+def _eps_candidates(
+    given: float, exact: float, source_place: str, target_place: str
+) -> tuple[tuple[float, float, str], ...]:
+    """The target's eps values to try: (the value to paste, the exact value, how it was made from eps).
+
+    Inside the root eps matters where v is near 0, where sqrt(v + e) is sqrt(e): so an eps moved outside the
+    root becomes its square root, and an eps moved inside becomes its square.  Where v >> eps, eps unchanged
+    is nearer.
+
+    >>> _eps_candidates(1e-10, 1e-10, "inside", "outside")[0]
+    (1e-05, 1e-05, 'the square root of eps')
+    >>> _eps_candidates(1e-08, 1e-08, "outside", "inside")[0]
+    (1e-16, 1.0000000000000001e-16, 'eps squared')
+    """
     if source_place == target_place:
-        return ((eps, ""),)
-    if source_place == "inside":  # sqrt(v + e) near v = 0 is sqrt(e)
-        return ((math.sqrt(eps), "the square root of eps"), (eps, "eps unchanged"))
-    return ((eps * eps, "eps squared"), (eps, "eps unchanged"))
+        return ((given, exact, ""),)
+    if source_place == "inside":
+        return (
+            (_pasteable(math.sqrt(given)), math.sqrt(exact), "the square root of eps"),
+            (given, exact, "eps unchanged"),
+        )
+    return ((_pasteable(given * given), exact * exact, "eps squared"), (given, exact, "eps unchanged"))
 
 
 def _printed(target: Framework, full: dict, as_: str) -> dict:
-    """The keywords worth writing: required, changed from the default, or a float64 tensor the target needs."""
+    """The keywords worth writing: the learning rate, the required ones, those changed from the default, and
+    float64 tensors the target needs."""
     float32 = set(target.float32)
     out = {}
     for option in target.options:
         value = full[option.name]
         tensor = as_ == "float64" and option.name in float32 and isinstance(value, float) and not _is_float32(value)
-        if option.default == REQUIRED or value != option.default or tensor:
+        if option.means == "lr" or option.default == REQUIRED or value != option.default or tensor:
             out[option.name] = value
+    return out
+
+
+def _target_float32(target: Framework, as_: str) -> set[str]:
+    """The target's keywords held in float32 when called as printed (a float64 tensor is held as it is)."""
+    out = set(target.float32_always)
+    if as_ == "python":
+        out |= set(target.float32)
+        default_backend = target.backend(None)
+        out |= set(default_backend.float32 if default_backend else ())
     return out
 
 
 def port(source: str, target: str, kwargs: Mapping[str, object], hyperparameters_as: str = "python") -> Port:
     """The target's keywords reproducing ``source`` called with ``kwargs``, exactly where it can, else the nearest.
+
+    The printed keywords are values to paste: where the source holds a value in float32 and the port is exact,
+    the float32 value widened (the target holds it in float64: the decimal would differ), else the decimal the
+    user gave (the target rounds it to float32 the same way, or the port is not exact anyway).
+    :attr:`Port.exact_kwargs` always has the values the source computes with.
 
     Examples:
         >>> p = port("pytorch", "keras", {"lr": 0.01, "alpha": 0.9})
@@ -134,16 +182,20 @@ def port(source: str, target: str, kwargs: Mapping[str, object], hyperparameters
     """
     src = frameworks.resolve(source, kwargs, hyperparameters_as)
     dst = frameworks.get(target)
+    given = dict(src.core)
     values = held(src)
     conv = src.convention
     notes: list[str] = []
-    full = dict(dst.defaults)
+    full = dict(dst.defaults)  # the exact values
+    as_given: dict[str, object] = {}  # target keyword -> the decimal given, where the source rounds it to float32
 
     def put(meaning: str, value: object, default_is_fine: bool) -> bool:
         name = dst.spelling(meaning)
         if name is None:
             return default_is_fine
         full[name] = value
+        if meaning in _FLOATS and given[meaning] != value:
+            as_given[name] = given[meaning]
         return True
 
     for meaning in ("lr", "rho", "eps"):
@@ -179,7 +231,7 @@ def port(source: str, target: str, kwargs: Mapping[str, object], hyperparameters
             f"weight decay: {conv.weight_decay} in {src.framework.emulates}, {target_conv.weight_decay} in "
             f"{dst.emulates}; the same value kept (no value of one kind matches the other)"
         )
-    eps_choices = _eps_candidates(values["eps"], conv.eps, target_conv.eps)
+    eps_choices = _eps_candidates(given["eps"], values["eps"], conv.eps, target_conv.eps)
     if conv.eps != target_conv.eps:
         notes.append(f"eps: {conv.eps} the root in {src.framework.emulates}, {target_conv.eps} in {dst.emulates}")
 
@@ -198,24 +250,53 @@ def port(source: str, target: str, kwargs: Mapping[str, object], hyperparameters
         elif option.name in dst.float32:
             as_ = "float64"
             tensors.append(option.name)
+    exact = not notes  # eps placement is among the notes: more than one eps candidate means not exact
+
+    # The decimal given, unless the exact port needs the float32 value widened (a target holding it in float64).
+    rounds_too = _target_float32(dst, as_)
+    shown = dict(full)
+    for name, decimal in as_given.items():
+        if not exact or name in rounds_too:
+            shown[name] = decimal
 
     reference = frameworks.from_resolved(src)
+    eps_name = dst.spelling("eps")
     best = None
-    for eps, how in eps_choices:
-        trial = dict(full)
-        if dst.spelling("eps"):
-            trial[dst.spelling("eps")] = eps
+    for paste_eps, exact_eps, how in eps_choices:
+        trial, trial_exact = dict(shown), dict(full)
+        if eps_name:
+            trial[eps_name] = exact_eps if exact and eps_name not in rounds_too else paste_eps
+            trial_exact[eps_name] = exact_eps
         printed = _printed(dst, trial, as_)
         candidate = frameworks.optimizer(dst.name, hyperparameters_as=as_, **printed)
         found = measure(reference, candidate)
         if best is None or max(found.values()) < max(best[1].values()):
-            best = (printed, found, f"{dst.spelling('eps')}={eps!r} ({how})")
-    printed, found, how = best
+            best = (printed, found, f"{eps_name}={trial[eps_name] if eps_name else paste_eps!r} ({how})", trial_exact)
+    printed, found, how, trial_exact = best
     notes = [f"{n}; {how} measured nearest" if n.startswith("eps:") else n for n in notes]
-    exact = not notes
+    widened = [  # (source keyword, decimal, float32 value, target keyword)
+        (o.name, given[o.means], values[o.means], dst.spelling(o.means))
+        for o in src.framework.options
+        if o.means in _FLOATS and given[o.means] != values[o.means]
+    ]
+    carried = [w for w in widened if w[3] in as_given and w[3] not in rounds_too]  # printed as float32 values
+    if widened and not exact:
+        notes.append(
+            f"float32: {src.framework.emulates} computes with "
+            + ", ".join(f"{name}={decimal!r} as {value!r}" for name, decimal, value, _ in widened)
+            + "; the port is not exact anyway, so the decimals are printed "
+            "(exact_kwargs, or --format json, has the float32 values)"
+        )
+    elif carried:
+        notes.append(
+            f"float32: {src.framework.emulates} computes with "
+            + ", ".join(f"{name}={decimal!r} as {value!r}" for name, decimal, value, _ in carried)
+            + f"; {dst.emulates} holds Python floats in float64, so the port carries those values"
+        )
     if tensors:
         notes.append(f"pass {', '.join(tensors)} as float64 tensors: {dst.emulates} holds Python floats in float32")
-    return Port(src, dst, printed, as_, exact, tuple(notes), found)
+    exact_printed = _printed(dst, trial_exact, as_)
+    return Port(src, dst, printed, exact_printed, as_, exact, tuple(notes), found)
 
 
 def call(result: Port) -> str:
@@ -235,3 +316,27 @@ def format_port(result: Port, width: int = 96) -> str:
     for note in result.unmatched:
         lines += textwrap.wrap(note, width, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
     return "\n".join(lines)
+
+
+def as_json(result: Port) -> dict:
+    """The port as a JSON-ready dict: the call, what to paste, the exact values, the verdict, the measurements.
+
+    ``exact_kwargs`` carries the values the source computes with, to the last bit (float32 ones widened), where
+    ``kwargs`` may print the decimals given; a difference of ``None`` is a run that diverged.
+
+    >>> doc = as_json(port("tf-compat-v1", "pytorch", {"learning_rate": 0.01}))
+    >>> doc["kwargs"]["alpha"], doc["exact_kwargs"]["alpha"]
+    (0.9, 0.8999999761581421)
+    """
+    return {
+        "from": result.source.framework.name,
+        "to": result.target.name,
+        "call": call(result),
+        "kwargs": result.kwargs,
+        "exact_kwargs": result.exact_kwargs,
+        "hyperparameters_as": result.hyperparameters_as,
+        "exact": result.exact,
+        "steps": STEPS,
+        "differences": {p: (d if math.isfinite(d) else None) for p, d in result.differences.items()},
+        "notes": list(result.unmatched),
+    }
