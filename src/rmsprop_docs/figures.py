@@ -92,7 +92,7 @@ FIGURES: dict[str, FigureSpec] = {
             "story.forgetting",
             rhos=(0.9, 0.99),
             ages=60,
-            size=(720, 380),
+            size=(700, 380),
         ),
         _animation(
             "cubic-rmsprop",
@@ -100,7 +100,7 @@ FIGURES: dict[str, FigureSpec] = {
             "into the local minimum at x = -1/sqrt(3), where it stops on the dashed line.",
             problem="cubic",
             x0=(-1.0,),
-            size=(960, 540),
+            size=(640, 360),
             xlim=(-1.5, 1.5),
             ylim=(-1.2, 1.2),
         ),
@@ -119,12 +119,13 @@ FIGURES: dict[str, FigureSpec] = {
             "and runs almost straight to the minimum at (2, -1), then jitters around it.",
             problem="quadratic",
             x0=(1.0, 0.0),
-            size=(800, 600),
+            size=(560, 420),
         ),
         _plot(
             "adagrad-vs-rmsprop",
-            "Two panels on a log scale. Left: Adagrad's accumulator keeps growing while RMSprop's rises and "
-            "then falls as the gradients shrink. Right: Adagrad's effective learning rate only decreases; "
+            "Two panels, one above the other, on a log scale. Top: Adagrad's accumulator keeps growing while "
+            "RMSprop's rises and "
+            "then falls as the gradients shrink. Bottom: Adagrad's effective learning rate only decreases; "
             "RMSprop's rises as the gradients shrink near the minimum.",
             "accumulators",
             problem="quadratic",
@@ -132,20 +133,20 @@ FIGURES: dict[str, FigureSpec] = {
             steps=300,
             lr=0.01,
             rho=0.9,
-            size=(1200, 460),
+            size=(700, 760),
         ),
         _plot(
             "eps-placement",
-            "Left: three paths from (-2, 1) over an elongated bowl with eps = 0.1; PyTorch's arithmetic (eps "
+            "Top: three paths from (-2, 1) over an elongated bowl with eps = 0.1; PyTorch's arithmetic (eps "
             "outside the root) and Keras' (inside) take visibly different routes, and TF1's (accumulator "
-            "starting at 1) starts slowest. Right: their distances to the minimum.",
+            "starting at 1) starts slowest. Bottom: their distances to the minimum.",
             "eps_placement",
             problem="elongated",
             x0=(-2.0, 1.0),
             steps=300,
             lr=0.02,
             eps=0.1,
-            size=(1200, 480),
+            size=(700, 820),
         ),
         _plot(
             "hyperparameter-map",
@@ -159,15 +160,17 @@ FIGURES: dict[str, FigureSpec] = {
             tol=0.05,
             lrs=(1e-3, 1.0, 61),
             rhos=(0.0, 0.99, 45),
-            size=(900, 560),
+            size=(700, 480),
         ),
         _plot(
             "cubic-stability",
-            "Three panels for RMSprop on x - x^3 from -1 with lr 0.01. Left: distance to the minimum on a log "
+            "Three panels for RMSprop on x - x^3 from -1 with lr 0.01, one above the other. Top: distance to the "
+            "minimum on a log "
             "scale; the 50-digit run comes within 1e-21 near step 100 and then climbs back to about 0.005, the "
             "float64 run stops at step 95 where the gradient rounds to zero, the float32 run behaves like the exact "
-            "one. Middle: the gain lr times f'' over the root of v rises through 2 at step 107 in every arithmetic; "
-            "the exact and float32 runs then stay near 2 while float64's grows without bound. Right: the last steps "
+            "one (its thin line runs inside the exact run's wide pale one). Middle: the gain lr times f'' over the "
+            "root of v rises through 2 at step 107 in every arithmetic; "
+            "the exact and float32 runs then stay near 2 while float64's grows without bound. Bottom: the last steps "
             "alternate about 0.005 either side of the minimum, except float64, which sits on it.",
             "story.stability",
             problem="cubic",
@@ -176,14 +179,15 @@ FIGURES: dict[str, FigureSpec] = {
             lr=0.01,
             curvature=2 * 3**0.5,
             tail=12,
-            size=(1350, 430),
+            size=(700, 1000),
         ),
         _plot(
             "quadratic-stability",
-            "Three panels for RMSprop on the post's quadratic from (1, 0) with lr 0.01. Left: distance to (2, -1) "
+            "Three panels for RMSprop on the post's quadratic from (1, 0) with lr 0.01, one above the other. Top: "
+            "distance to (2, -1) "
             "on a log scale; float32 lands exactly on the minimum at step 150, float64 and the 50-digit run pass "
             "very close and then leave for a cycle about 0.007 away. Middle: the gain for the steep direction, lr "
-            "times 6 over the root of v, rises through 2 and the cycles hold it near 2. Right: the last steps of "
+            "times 6 over the root of v, rises through 2 and the cycles hold it near 2. Bottom: the last steps of "
             "x alternate between 1.995 and 2.005.",
             "story.stability",
             problem="quadratic",
@@ -192,7 +196,7 @@ FIGURES: dict[str, FigureSpec] = {
             lr=0.01,
             curvature=6.0,
             tail=12,
-            size=(1350, 430),
+            size=(700, 1000),
         ),
         _plot(
             "schedules",
@@ -210,44 +214,47 @@ FIGURES: dict[str, FigureSpec] = {
                 {"kind": "inverse_sqrt", "every": 100},
                 {"kind": "cosine", "horizon": 3000},
             ),
-            size=(900, 460),
+            size=(700, 440),
         ),
         _plot(
             "variant-effects",
-            "Three panels. Left: on the elongated bowl from (-2, 1), RMSprop with momentum 0.9 overshoots the "
+            "Three panels, one above the other. Top: on the elongated bowl from (-2, 1), RMSprop with momentum 0.9 "
+            "overshoots the "
             "minimum and swings back, plain RMSprop does not. Middle: under a constant gradient, centered RMSprop's "
             "step grows exponentially; with eps outside the root (PyTorch) it reaches about a million times the "
             "learning rate, with eps inside (Keras) it stops near lr over the root of eps; plain RMSprop's step stays "
-            "at lr. Right: on the post's quadratic with weight decay 1 and a decaying learning rate, coupled decay "
+            "at lr. Bottom: on the post's quadratic with weight decay 1 and a decaying learning rate, coupled decay "
             "settles at (1.43, -0.57), decoupled decay at (1, -0.5).",
             "story.variant_effects",
             lr=0.02,
             steps=200,
             weight_decay=1.0,
-            size=(1350, 440),
+            size=(700, 1300),
         ),
         _plot(
             "minibatch-drift",
-            "Two panels of a weight against mini-batch step. Left, gradients +0.1 on nine batches and -0.9 on the "
+            "Two panels of a weight against mini-batch step, one above the other. Top, gradients +0.1 on nine "
+            "batches and -0.9 on the "
             "tenth (mean 0), symmetric log scale: SGD stays within 0.01 of 0, RMSprop drifts slowly (less for rho "
-            "closer to 1), sign descent drifts down by 0.08 every ten steps and Rprop by hundreds. Right, the same "
+            "closer to 1), sign descent drifts down by 0.08 every ten steps and Rprop by hundreds. Bottom, the same "
             "gradients plus the weight itself: SGD and RMSprop hover around the minimum at 0, sign descent and Rprop "
             "settle at -0.1, where the median gradient is zero.",
             "training.hinton_drift",
             steps=500,
             curvature=1.0,
-            size=(1350, 460),
+            size=(700, 820),
         ),
         _plot(
             "minibatch-curves",
             "Two panels of loss against epoch on a log scale for a one-hidden-layer network on the handwritten "
-            "digits, each optimizer at its tuned learning rate, median and range over five seeds. Left: training "
-            "loss; right: test loss. SGD, momentum, Adagrad, RMSprop and Adam end close together (test loss 0.13 "
+            "digits, each optimizer at its tuned learning rate, median over five seeds, and RMSprop's range as a "
+            "band; RMSprop drawn wider. Top: training "
+            "loss; bottom: test loss. SGD, momentum, Adagrad, RMSprop and Adam end close together (test loss 0.13 "
             "to 0.16); Rprop starts lowest, then levels off (training loss near 0.2, test loss near 0.31) and ends "
             "highest in both.",
             "training.loss_curves",
             model="mlp",
-            size=(1350, 480),
+            size=(700, 820),
         ),
         _plot(
             "minibatch-batch-size",
@@ -255,7 +262,7 @@ FIGURES: dict[str, FigureSpec] = {
             "1078), log scales. With the full batch Rprop reaches the lowest loss by far; as batches shrink its "
             "loss grows by orders of magnitude, while SGD's and RMSprop's grow gently.",
             "training.batch_size_effect",
-            size=(900, 520),
+            size=(700, 520),
         ),
     )
 }

@@ -26,7 +26,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import GifImagePlugin, Image
+from PIL import GifImagePlugin, Image, PngImagePlugin
 
 from rmsprop_docs import files
 from rmsprop_docs.render import limits, styles
@@ -168,7 +168,7 @@ def _scene_2d(path: Trajectory, style: styles.Style, xlim, ylim) -> Scene:
     ax.plot(*problem.minimum, "*", ms=11, color=styles.MINIMUM, mec="white", mew=0.6, label="minimum")
     (trail,) = ax.plot([], [], "-", color=style.path_color, lw=1.4, alpha=0.9, animated=True)
     (point,) = ax.plot([], [], "o", ms=6.5, color=style.point_color, mec="white", mew=0.8, animated=True)
-    ax.legend(loc="upper right", frameon=True, framealpha=0.9, fontsize="small")
+    ax.legend(loc="upper right", frameon=True, framealpha=0.9)
     if style.tight_layout:
         figure.tight_layout()
     radius = 6.5 / 2 * style.dpi / 72 + 4
@@ -583,6 +583,8 @@ def _write(
             draw_still()
             still_image = Image.fromarray(palette.indices(pixels), "P")
             still_image.putpalette(palette.rgb)
+            info = PngImagePlugin.PngInfo()  # the GIF's frames hold the same text as its still
+            info.add_text(styles.SMALLEST_TEXT_KEY, f"{styles.smallest_text_px(scene.figure):g}")
             with files.atomic_path(still) as tmp:
-                still_image.save(tmp, format="PNG", optimize=True)
+                still_image.save(tmp, format="PNG", optimize=True, pnginfo=info)
     return AnimationResult(str(out), frames, gif.frames, (width, height), written)

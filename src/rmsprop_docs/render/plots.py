@@ -18,7 +18,7 @@ from matplotlib import ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from rmsprop_docs import files, problems
 from rmsprop_docs.optimizers import adagrad, rmsprop
@@ -28,12 +28,34 @@ from rmsprop_docs.trajectory import trace
 
 DPI = 150
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
+# Static figures are at most this wide, with no text under 9 points (18.75 pixels at 150 dpi): a 375 px phone
+# shows them 343 px wide, text at 9 CSS px or more, and a desktop column (about 690 px) at full size.
+WIDTH = 700
+SMALLEST_POINTS = 9.0
 
 
-def _figure(width_px: int, height_px: int, ncols: int = 1) -> tuple[Figure, list]:
-    figure = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI)
-    axes = [figure.add_subplot(1, ncols, i + 1) for i in range(ncols)]
+def _figure(width_px: int, height_px: int, panels: int = 1) -> tuple[Figure, list]:
+    """A figure of ``panels`` axes stacked in one column (side by side they would be too small on a phone),
+    laid out by Matplotlib's constrained layout so that legends outside the axes get room."""
+    figure = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, layout="constrained")
+    axes = [figure.add_subplot(panels, 1, i + 1) for i in range(panels)]
     return figure, axes
+
+
+def shared_legend(figure: Figure, ax, ncols: int = 3) -> None:
+    """One legend for every panel, above them all: it never covers a curve."""
+    handles, labels = ax.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside upper center", ncols=ncols, frameon=False)
+
+
+def legend_below(ax, ncols: int = 2) -> None:
+    """A panel's own legend under its axes, outside the data."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=ncols, frameon=False)
+
+
+def emphasis(label: str) -> dict:
+    """How a run is drawn where RMSprop is compared with others: RMSprop's lines wide and on top."""
+    return {"lw": 2.6, "zorder": 4} if "RMSprop" in label else {"lw": 1.2, "alpha": 0.85}
 
 
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -91,13 +113,17 @@ def _plain_log_labels(figure: Figure) -> None:
 def _save(figure: Figure, out: pathlib.Path) -> None:
     _plain_log_labels(figure)
     canvas = FigureCanvasAgg(figure)
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:
+        figure.tight_layout()
     canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3].copy()
     # A palette PNG is several times smaller and indistinguishable for line art.
     image = Image.fromarray(rgb, "RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    info = PngImagePlugin.PngInfo()
+    info.add_text(styles.SMALLEST_TEXT_KEY, f"{styles.smallest_text_px(figure):g}")
     with files.atomic_path(out) as tmp:
-        image.save(tmp, format="PNG", compress_level=8)  # within 3% of level 9's size, in under half its time
+        # level 8: within 3% of level 9's size, in under half its time
+        image.save(tmp, format="PNG", compress_level=8, pnginfo=info)
 
 
 def _contours(ax, problem: problems.Problem, xlim, ylim) -> None:
@@ -117,19 +143,19 @@ def _contours(ax, problem: problems.Problem, xlim, ylim) -> None:
 def accumulators(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, rho: float, size) -> None:
     """Adagrad's sum against RMSprop's leaky mean, and the step sizes they allow."""
     with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, (left, right) = _figure(*size, ncols=2)
+        figure, (left, right) = _figure(*size, panels=2)
         runs = {
             "Adagrad": trace(problem, x0, adagrad(lr=lr), steps),
             f"RMSprop (ρ = {rho:g})": trace(problem, x0, rmsprop(lr=lr, rho=rho), steps),
         }
         for (name, path), colour in zip(runs.items(), COLOURS, strict=False):
-            left.semilogy(path.accumulators[:, 0], color=colour, label=name)
-            right.semilogy(path.effective_lr[:, 0], color=colour, label=name)
+            left.semilogy(path.accumulators[:, 0], color=colour, label=name, **emphasis(name))
+            right.semilogy(path.effective_lr[:, 0], color=colour, label=name, **emphasis(name))
         left.set_title("Accumulator v (first coordinate)")
         right.set_title("Effective learning rate |Δx| / |g|")
         for ax in (left, right):
             ax.set_xlabel("step")
-            ax.legend()
+        shared_legend(figure, left, ncols=2)
         _save(figure, out)
 
 
@@ -137,7 +163,7 @@ def eps_placement(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float,
     """The same hyperparameters under each convention, with a large eps."""
     prob = problems.get(problem)
     with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, (left, right) = _figure(*size, ncols=2)
+        figure, (left, right) = _figure(*size, panels=2)
         _contours(left, prob, prob.bounds[0], prob.bounds[1])
         for convention, colour in zip(("pytorch", "keras", "tf1"), COLOURS, strict=False):
             path = trace(problem, x0, rmsprop(lr=lr, eps=eps, convention=convention), steps)
@@ -147,10 +173,9 @@ def eps_placement(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float,
             right.semilogy(distance, color=colour, label=convention)
         left.plot(*x0, "o", mfc="none", mec=styles.START, ms=6)
         left.set_title(f"Paths with eps = {eps:g}")
-        left.legend(loc="upper right", fontsize=7)
         right.set_title("Distance to the minimum")
         right.set_xlabel("step")
-        right.legend()
+        shared_legend(figure, left, ncols=3)
         _save(figure, out)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from rmsprop_docs import arithmetic, problems, stepping, validation
 from rmsprop_docs.optimizers import rmsprop, schedule
 from rmsprop_docs.render import styles
-from rmsprop_docs.render.plots import COLOURS, _contours, _figure, _save
+from rmsprop_docs.render.plots import COLOURS, _contours, _figure, _save, legend_below, shared_legend
 from rmsprop_docs.trajectory import trace
 
 RUNS = (("float32", {"dtype": "float32"}), ("float64", {}), ("50 digits", {"digits": 50}))
@@ -50,37 +50,37 @@ def stability(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, cur
     prob = problems.get(problem)
     paths = {name: trace(problem, x0, rmsprop(lr=lr), steps, **options) for name, options in RUNS}
     with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, (near, gain, cycle) = _figure(*size, ncols=3)
+        figure, (near, gain, cycle) = _figure(*size, panels=3)
         for (name, path), colour in zip(paths.items(), COLOURS, strict=False):
+            # The exact run is drawn wide and pale, under the others: where float32 follows it, both show.
+            look = {"lw": 4.0, "alpha": 0.45, "zorder": 1} if path.digits else {"lw": 1.3, "zorder": 3}
             distance = path.distances
-            near.semilogy(np.where(distance == 0, np.nan, distance), color=colour, lw=1.1, label=name)
+            near.semilogy(np.where(distance == 0, np.nan, distance), color=colour, label=name, **look)
             landed = np.flatnonzero(distance == 0)
             if landed.size:
                 near.plot(landed[0] - 1, distance[landed[0] - 1], "v", color=colour, ms=6)
                 near.annotate(
                     f"{name}: gradient rounds to 0\nat step {landed[0]}; it stays",
                     (landed[0] - 1, distance[landed[0] - 1]),
-                    xytext=(6, -4),
+                    xytext=(28, -6),
                     textcoords="offset points",
-                    fontsize=6.5,
                     color=colour,
                 )
             v = _floats(path.accumulators[:, 0])
-            gain.semilogy(np.arange(1, steps + 1), lr * curvature / np.sqrt(v), color=colour, lw=1.0, label=name)
+            gain.semilogy(np.arange(1, steps + 1), lr * curvature / np.sqrt(v), color=colour, **look)
             offsets = _floats(path.points[-tail:, 0]) - prob.minimum[0]
-            cycle.plot(np.arange(steps + 1 - tail, steps + 1), offsets, "o-", color=colour, ms=2.5, lw=0.7, label=name)
+            marker = {"ms": 7, "lw": 2.5, "alpha": 0.45} if path.digits else {"ms": 3.5, "lw": 1.0}
+            cycle.plot(np.arange(steps + 1 - tail, steps + 1), offsets, "o-", color=colour, **marker)
         near.set_title("Distance to the minimum")
         near.set_xlabel("step")
-        near.legend(fontsize=7)
         gain.axhline(2, color=styles.MUTED, ls="--", lw=0.8)
         gain.set_title("Gain η·h/√v (unstable above 2)")
         gain.set_xlabel("step")
         gain.set_ylim(1e-2, 1e6)
-        gain.legend(fontsize=7)
         cycle.axhline(0, color=styles.MUTED, lw=0.6)
         cycle.set_title(f"Last {tail} steps: x − x*")
         cycle.set_xlabel("step")
-        cycle.legend(fontsize=7, loc="upper right")
+        shared_legend(figure, near, ncols=3)
         _save(figure, out)
 
 
@@ -91,10 +91,10 @@ def schedules(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, pla
         runs = {"constant": lr, **{p["kind"]: schedule(lr=lr, **p) for p in plans}}
         for (name, rate), colour in zip(runs.items(), COLOURS, strict=False):
             distance = _distances(problem, _points(problem, x0, rmsprop(lr=rate), steps))
-            ax.semilogy(np.where(distance == 0, np.nan, distance), color=colour, lw=1.0, label=name)
+            ax.semilogy(np.where(distance == 0, np.nan, distance), color=colour, lw=1.3, label=name)
         ax.set_title(f"Distance to the minimum, lr starting at {lr:g}")
         ax.set_xlabel("step")
-        ax.legend(fontsize=7)
+        shared_legend(figure, ax, ncols=3)
         _save(figure, out)
 
 
@@ -102,13 +102,13 @@ def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: f
     """Momentum's overshoot, centered's growing step under a steady gradient, weight decay's two resting points."""
     elongated, quadratic = problems.get("elongated"), problems.get("quadratic")
     with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, (mom, cen, wd) = _figure(*size, ncols=3)
+        figure, (mom, cen, wd) = _figure(*size, panels=3)
         _contours(mom, elongated, (-2.5, 1.0), (-1.2, 1.4))
         for (name, options), colour in zip((("plain", {}), ("momentum 0.9", {"momentum": 0.9})), COLOURS, strict=False):
             pts = _points("elongated", (-2.0, 1.0), rmsprop(lr=lr, **options), steps)
-            mom.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.1, label=name)
+            mom.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.6, label=name)
         mom.set_title("Momentum 0.9")
-        mom.legend(loc="lower right", fontsize=6.5)
+        legend_below(mom)
 
         # A steady gradient g = 1: the centered variance v - mean^2 shrinks like rho^t.
         for (convention, label), colour in zip(
@@ -121,12 +121,12 @@ def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: f
             for _ in range(400):
                 delta, state = opt.update(np.ones(1), state, x)
                 sizes.append(abs(delta[0]))
-            cen.semilogy(np.arange(1, 401), sizes, color=colour, lw=1.1, label=label)
-        cen.axhline(lr, color=COLOURS[0], lw=1.0, label="plain: η")
+            cen.semilogy(np.arange(1, 401), sizes, color=colour, lw=1.6, label=label)
+        cen.axhline(lr, color=COLOURS[0], lw=1.6, label="plain: η")
         cen.set_title("Centered: steps under g = 1")
         cen.set_ylim(5e-3, 1e7)
         cen.set_xlabel("step")
-        cen.legend(fontsize=6, loc="upper left")
+        legend_below(cen, ncols=1)
 
         _contours(wd, quadratic, (0.0, 3.0), (-2.0, 1.0))
         decaying = schedule("inverse_sqrt", lr, every=100)
@@ -136,10 +136,10 @@ def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: f
             points = _points(
                 "quadratic", (1.0, 0.0), rmsprop(lr=decaying, weight_decay=weight_decay, convention=convention), 20000
             )
-            wd.plot(points[:, 0], points[:, 1], "-", color=colour, lw=1.1, label=name)
-            wd.plot(*points[-1], "o", color=colour, ms=4)
+            wd.plot(points[:, 0], points[:, 1], "-", color=colour, lw=1.6, label=name)
+            wd.plot(*points[-1], "o", color=colour, ms=6)
         wd.set_title(f"Weight decay {weight_decay:g}: resting points")
-        wd.legend(loc="lower left", fontsize=6)
+        legend_below(wd)
         _save(figure, out)
 
 
@@ -148,7 +148,7 @@ def forgetting(out: pathlib.Path, *, rhos, ages: int, size) -> None:
     then zeros, and v after each step is (1 - rho) rho^k."""
     from rmsprop_docs.optimizers import accumulator
 
-    with matplotlib.rc_context({**styles.DEFAULT.rc, "font.size": 11, "axes.titlesize": 12}):
+    with matplotlib.rc_context(styles.DEFAULT.rc):
         figure, (ax,) = _figure(*size)
         width = 0.8 / len(rhos)
         for i, (rho, colour) in enumerate(zip(rhos, COLOURS[1:], strict=False)):
@@ -166,7 +166,7 @@ def forgetting(out: pathlib.Path, *, rhos, ages: int, size) -> None:
         ax.set_ylabel("weight in v")
         ax.set_title("Weight of g² from k steps ago: (1 − ρ) ρᵏ")
         ax.set_xlim(-1, ages)
-        ax.legend(loc="upper right", frameon=False)
+        shared_legend(figure, ax, ncols=2)
         _save(figure, out)
 
 

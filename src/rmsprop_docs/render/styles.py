@@ -112,6 +112,23 @@ def get(name: str, size: tuple[int, int] | None = None) -> Style:
     return _BY_NAME[validation.choice("style", name, STYLES)].at_size(size)
 
 
+# Where a figure records its smallest text, in pixels of the image (a PNG text chunk): a page test scales it by the
+# width the image is shown at to check the text is readable there.
+SMALLEST_TEXT_KEY = "rmsprop-docs:smallest-text-px"
+
+
+def smallest_text_px(figure) -> float:
+    """The size in image pixels of the smallest visible, non-empty text a drawn Matplotlib figure holds."""
+    from matplotlib.text import Text
+
+    sizes = [
+        text.get_fontsize() * figure.dpi / 72
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip() and text.get_figure() is not None
+    ]
+    return round(min(sizes), 2)
+
+
 def contour_levels(z: np.ndarray, count: int = 14) -> np.ndarray:
     """Levels from the lowest value up, spaced geometrically so the bowl's bottom shows."""
     low, high = float(np.min(z)), float(np.max(z))

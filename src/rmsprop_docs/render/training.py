@@ -13,7 +13,7 @@ import numpy as np
 
 from rmsprop_docs.learning import compare, drift
 from rmsprop_docs.render import styles
-from rmsprop_docs.render.plots import COLOURS, _figure, _save
+from rmsprop_docs.render.plots import COLOURS, _figure, _save, emphasis, shared_legend
 
 DRIFT_SHOWN = ("SGD", "sign descent", "Rprop", "RMSprop, rho 0.9", "RMSprop, rho 0.99", "RMSprop, rho 0.999")
 
@@ -25,11 +25,11 @@ def _array(values) -> np.ndarray:
 def hinton_drift(out: pathlib.Path, *, steps: int, curvature: float, size) -> None:
     """Left: the weight under gradients +0.1 (nine batches) and -0.9 (the tenth); right: the same plus curvature."""
     with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, (flat, curved) = _figure(*size, ncols=2)
+        figure, (flat, curved) = _figure(*size, panels=2)
         for name, colour in zip(DRIFT_SHOWN, COLOURS, strict=True):
             make = drift.CONTENDERS[name]
-            flat.plot(drift.drift(make(), steps), color=colour, lw=1.1, label=name)
-            curved.plot(drift.drift(make(), steps, curvature=curvature), color=colour, lw=0.9, label=name)
+            flat.plot(drift.drift(make(), steps), color=colour, label=name, **emphasis(name))
+            curved.plot(drift.drift(make(), steps, curvature=curvature), color=colour, label=name, **emphasis(name))
         flat.set_yscale("symlog", linthresh=0.01)
         flat.set_title("Mean gradient 0: the weight should stay at 0")
         curved.set_title(f"With curvature {curvature:g}: the minimum is at 0")
@@ -39,7 +39,7 @@ def hinton_drift(out: pathlib.Path, *, steps: int, curvature: float, size) -> No
         for ax in (flat, curved):
             ax.set_xlabel("mini-batch step")
             ax.set_ylabel("w")
-        flat.legend(fontsize=7, loc="lower left")
+        shared_legend(figure, flat, ncols=2)
         _save(figure, out)
 
 
@@ -47,18 +47,20 @@ def loss_curves(out: pathlib.Path, *, model: str, size) -> None:
     """Training loss (mean over the steps of each epoch) and test loss of each tuned optimizer, median and range."""
     result = compare.comparison(compare.Settings(model=model))
     with matplotlib.rc_context(styles.DEFAULT.rc):
-        figure, (train_ax, test_ax) = _figure(*size, ncols=2)
+        figure, (train_ax, test_ax) = _figure(*size, panels=2)
         for row, colour in zip(result["results"], COLOURS, strict=True):
             epochs = np.arange(1, len(row["steps"]) + 1)
             for ax, key in ((train_ax, "train_curves"), (test_ax, "test_curves")):
                 curves = _array(row[key])
-                ax.plot(epochs, np.median(curves, axis=0), color=colour, lw=1.3, label=row["label"])
-                ax.fill_between(epochs, curves.min(axis=0), curves.max(axis=0), color=colour, alpha=0.15, lw=0)
+                look = emphasis(row["label"])
+                ax.plot(epochs, np.median(curves, axis=0), color=colour, label=row["label"], **look)
+                if "RMSprop" in row["label"]:  # one band, RMSprop's: six overlapping bands hide the lines
+                    ax.fill_between(epochs, curves.min(axis=0), curves.max(axis=0), color=colour, alpha=0.2, lw=0)
         for ax, title in ((train_ax, "training loss (mini-batches)"), (test_ax, "test loss")):
             ax.set_yscale("log")
             ax.set_xlabel("epoch")
             ax.set_title(f"{title}, {model}")
-        train_ax.legend(fontsize=7)
+        shared_legend(figure, train_ax, ncols=3)
         _save(figure, out)
 
 
@@ -81,9 +83,9 @@ def batch_size_effect(out: pathlib.Path, *, size) -> None:
                 yerr=[median - low, high - median],
                 color=colour,
                 marker="o",
-                lw=1.3,
                 capsize=3,
                 label=contender.label,
+                **emphasis(contender.label),
             )
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -91,7 +93,7 @@ def batch_size_effect(out: pathlib.Path, *, size) -> None:
         ax.minorticks_off()
         ax.set_xlabel("batch size")
         ax.set_ylabel(f"training loss after {result['settings']['steps']} steps")
-        ax.legend(fontsize=8)
+        shared_legend(figure, ax, ncols=3)
         _save(figure, out)
 
 
