@@ -1,0 +1,187 @@
+"""Mistakes that the other tests let through, each pinned by a test that fails for it.
+
+* Paddle called with float64 tensors still holds rho, epsilon and momentum in float32 (recorded from Paddle).
+* Rprop in float32 keeps its step size in float32 (recorded from torch.optim.Rprop in float32).
+* Training measures the validation loss on the validation split, and records the steps its settings imply.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import FIXTURES
+from rmsprop_docs import trace
+from rmsprop_docs.learning import compare, datasets, models, train
+from rmsprop_docs.optimizers import TORCH_OPTIMIZERS, frameworks, rmsprop
+
+# --- Paddle with float64 tensors ------------------------------------------------------------------------------------
+
+PADDLE = json.loads((FIXTURES / "frameworks" / "paddle.json").read_text())
+TENSOR_CASES = PADDLE["tensor_cases"]
+
+
+def _paddle_id(case: dict) -> str:
+    return f"{case['problem']}-" + ",".join(f"{k}={v}" for k, v in case["kwargs"].items())
+
+
+def test_paddle_tensor_cases_are_recorded_for_every_float32_attribute():
+    assert PADDLE["versions"]["paddlepaddle"] == "3.3.1"
+    assert {c["hyperparameters_as"] for c in TENSOR_CASES} == {"float64"}
+    passed = {k for c in TENSOR_CASES for k in c["kwargs"]}
+    assert set(frameworks.PADDLE.float32_always) <= passed
+    assert {c["problem"] for c in TENSOR_CASES} == {"cubic", "quadratic", "rosenbrock"}
+
+
+@pytest.mark.parametrize("case", TENSOR_CASES, ids=_paddle_id)
+def test_paddle_with_float64_tensors_follows_paddle_to_the_bit(case):
+    # Paddle's kernel takes rho, epsilon and momentum as C++ float attributes: a float64 tensor is narrowed to
+    # float32 like a Python float.  Held in float64 instead, rho moves the run in the eighth digit.
+    opt = frameworks.optimizer("paddle", hyperparameters_as="float64", **case["kwargs"])
+    assert set(frameworks.PADDLE.float32_always) <= set(opt.hyperparameters["float32"])
+    mine = trace(case["problem"], case["x0"], opt, steps=len(case["points"]) - 1).points
+    np.testing.assert_array_equal(mine, np.array(case["points"]))
+
+
+def test_paddle_float64_tensors_hold_the_passed_attributes_in_float32():
+    resolved = frameworks.resolve("paddle", {"learning_rate": 0.01, "rho": 0.9, "epsilon": 1e-8}, "float64")
+    assert set(resolved.convention.float32_hyperparameters) == {"rho", "eps", "momentum"}
+    assert "lr" not in resolved.convention.float32_hyperparameters  # the learning rate acts in float64
+
+
+def test_paddle_refuses_a_float64_tensor_learning_rate():
+    (refusal,) = PADDLE["refused"]
+    assert refusal["key"] == "learning_rate" and refusal["hyperparameters_as"] == "float64"
+    assert refusal["error"].startswith("TypeError: learning rate should be float or LRScheduler")
+    assert any("learning_rate acts in the parameters' dtype" in q for q in frameworks.PADDLE.quirks)
+
+
+# --- Rprop in float32 -----------------------------------------------------------------------------------------------
+
+TORCH = json.loads((FIXTURES / "torch_optimizers.json").read_text())
+FLOAT32_CASES = TORCH.get("float32_cases", [])
+
+
+def _torch_id(case: dict) -> str:
+    return f"{case['optimizer']}-{case['problem']}-" + (
+        ",".join(f"{k}={v}" for k, v in case["kwargs"].items()) or "defaults"
+    )
+
+
+def test_float32_rprop_is_recorded_from_torch_2_13_0():
+    assert TORCH["versions"]["torch"].startswith("2.13.0")
+    assert {(c["optimizer"], c["dtype"]) for c in FLOAT32_CASES} == {("rprop", "float32")}
+    assert len(FLOAT32_CASES) == 9
+
+
+@pytest.mark.parametrize("case", FLOAT32_CASES, ids=_torch_id)
+def test_float32_rprop_follows_torch_to_the_bit(case):
+    # torch writes the etas into a tensor of the parameters' dtype: a step size multiplied by a float64 factor
+    # would leave float32 (0.5384181 against 0.5384219 after a few growths).
+    opt = TORCH_OPTIMIZERS[case["optimizer"]](
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in case["kwargs"].items()}
+    )
+    path = trace(case["problem"], case["x0"], opt, steps=len(case["points"]) - 1, dtype="float32")
+    assert path.points.dtype == np.float32
+    np.testing.assert_array_equal(path.points.astype(np.float64), np.array(case["points"]))
+
+
+def test_float32_rprop_state_stays_float32():
+    opt = TORCH_OPTIMIZERS["rprop"]()
+    x = np.array([1.0, -2.0], dtype=np.float32)
+    state = opt.init(x)
+    for g in ([1.0, -1.0], [2.0, -3.0], [3.0, 1.0]):
+        delta, state = opt.update(np.array(g, dtype=np.float32), state, x)
+        assert delta.dtype == state.step_size.dtype == np.float32
+        x = x + delta
+
+
+# --- Training: the validation split and the recorded steps ---------------------------------------------------------
+
+
+def _run(data, steps=30, every=10):
+    opt = rmsprop(lr=np.array([0.01, 0.03])[:, None])
+    return train.train(models.softmax_regression(), opt, data, (0, 1), batch_size=16, steps=steps, every=every)
+
+
+def test_validation_loss_is_measured_on_the_validation_split():
+    train_set, validation, test = datasets.split_digits()
+    # With the training rows as the validation split, the last validation loss is the final training loss
+    # (the same parameters on the same rows); with them as the test split, the last test loss is.
+    as_validation = _run(datasets.Digits(train_set, train_set, test))
+    np.testing.assert_array_equal(as_validation.validation_loss[:, -1], as_validation.final_train_loss)
+    assert np.all(as_validation.test_loss[:, -1] != as_validation.final_train_loss)
+    as_test = _run(datasets.Digits(train_set, validation, train_set))
+    np.testing.assert_array_equal(as_test.test_loss[:, -1], as_test.final_train_loss)
+    assert np.all(as_test.validation_loss[:, -1] != as_test.final_train_loss)
+    np.testing.assert_array_equal(as_test.final_validation_loss, as_test.validation_loss[:, -1])
+    np.testing.assert_array_equal(as_test.final_test_loss, as_test.test_loss[:, -1])
+
+
+@pytest.mark.parametrize(("steps", "every", "expected"), [(30, 10, [10, 20, 30]), (35, 10, [10, 20, 30]), (7, 7, [7])])
+def test_a_runs_steps_are_the_steps_its_records_were_taken_at(steps, every, expected):
+    seen = []
+    opt = rmsprop(lr=0.01)
+    data = datasets.split_digits()
+    run = train.train(
+        models.softmax_regression(), opt, data, (0,), batch_size=8, steps=steps, every=every, progress=seen.append
+    )
+    assert run.steps.tolist() == expected == seen
+    assert run.train_loss.shape == run.validation_loss.shape == run.test_loss.shape == (1, len(expected))
+
+
+def _shipped(kind: str) -> list[dict]:
+    found = [json.loads(p.read_text()) for p in sorted(compare.SHIPPED.glob(f"{kind}-*.json"))]
+    assert found, kind
+    return found
+
+
+def test_recorded_comparison_steps_are_what_the_settings_imply():
+    train_rows = len(datasets.split_digits().train.y)  # 1078
+    for result in _shipped("comparison"):
+        settings = result["settings"]
+        per_epoch = train_rows // settings["batch_size"]
+        expected = [per_epoch * (epoch + 1) for epoch in range(settings["epochs"])]
+        for row in result["results"]:
+            assert row["steps"] == expected, row["label"]
+            assert all(len(curve) == len(expected) for curve in row["train_curves"] + row["test_curves"])
+
+
+def test_recorded_batch_study_steps_are_what_the_settings_imply():
+    for result in _shipped("batch-study"):
+        for row in result["results"]:
+            assert row["steps"] == [result["settings"]["steps"]], (row["label"], row["batch_size"])
+
+
+def _fake_training(monkeypatch, tmp_path) -> list[tuple[int, int, int]]:
+    """Replace training by a stand-in that notes (batch_size, steps, every) and returns a run of the right shape."""
+    calls = []
+
+    def fake_train(model, optimizer, data, seeds, *, batch_size, steps, every, progress=None):
+        calls.append((batch_size, steps, every))
+        n, records = len(seeds), np.arange(every, steps + 1, every)
+        ones = np.ones((n, len(records)))
+        return train.Run(records, ones, ones, ones, ones, np.ones(n))
+
+    monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path))
+    monkeypatch.setattr(compare, "train", fake_train)
+    monkeypatch.setattr(compare, "kernels_pinned", lambda: True)
+    monkeypatch.setattr(compare, "_in_parallel", lambda tasks, costs, progress: [task() for task in tasks])
+    return calls
+
+
+def test_a_comparison_trains_an_epoch_per_record_for_its_epochs(monkeypatch, tmp_path):
+    calls = _fake_training(monkeypatch, tmp_path)
+    settings = compare.Settings(model="softmax", batch_size=64, epochs=3, seeds=(0,))
+    result = compare.comparison(settings, shipped=False)
+    per_epoch = len(datasets.split_digits().train.y) // 64  # 16
+    assert calls == [(64, 3 * per_epoch, per_epoch)] * len(compare.CONTENDERS)
+    assert [row["steps"] for row in result["results"]] == [[16, 32, 48]] * len(compare.CONTENDERS)
+
+
+def test_a_batch_study_records_once_after_its_steps(monkeypatch, tmp_path):
+    calls = _fake_training(monkeypatch, tmp_path)
+    settings = compare.BatchSettings(steps=40, batch_sizes=(128, 8), seeds=(0,))
+    result = compare.batch_study(settings, shipped=False)
+    assert sorted(calls) == sorted([(size, 40, 40) for size in (128, 8)] * len(compare.BATCH_CONTENDERS))
+    assert all(row["steps"] == [40] for row in result["results"])
