@@ -382,3 +382,31 @@ def test_every_tab_output_is_a_recording():
     # An Output under a framework tab that no recording backs would be a claim nobody checked.
     recorded = {pathlib.PurePosixPath(e["file"]).stem for e in SNIPPETS.values()}
     assert set(tab_outputs()) == recorded
+
+
+def test_the_page_states_how_many_recorded_runs_match_to_the_bit():
+    # The frameworks page's counts, computed from the pinned exact steps: every one of the 101 points bit for bit.
+    assert set(EXACT_STEPS) == {recorded_id(item) for item in RECORDED_CASES}
+    steps = len(RECORDED_CASES[0][1]["points"])
+    whole: dict[str, list[bool]] = {}
+    for item in RECORDED_CASES:
+        whole.setdefault(item[0], []).append(EXACT_STEPS[recorded_id(item)] == steps)
+    full, total = sum(sum(v) for v in whole.values()), len(EXACT_STEPS)
+    text = " ".join(PAGE.split())
+    assert f"in {full} of the {total} recorded runs every one of the {steps} points" in text
+    assert f"in the other {total - full} they part from some step on, by less than \\(10^{{-11}}\\)" in text
+    # (the bound: test_the_documented_agreement_of_each_framework)
+    labels = {
+        "tf-compat-v1": "TF1's",
+        "tf-keras-legacy": "the legacy tf-keras optimizer's",
+        "paddle": "Paddle's",
+        "mlx": "MLX's",
+        "optax": "Optax's",
+        "keras": "Keras'",
+        "tf-keras": "tf-keras'",
+        "pytorch": "PyTorch's",
+    }
+    assert f"Bit for bit at every step: {full} of the {total} runs" in text
+    for name, label in labels.items():
+        n, of = sum(whole[name]), len(whole[name])
+        assert (f"{label} ({of})" if n == of else f"{n} of {label} {of}") in text, name
