@@ -140,7 +140,7 @@ def _contours(ax, problem: problems.Problem, xlim, ylim) -> None:
     ax.set_ylabel("y")
 
 
-def accumulators(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, rho: float, size) -> None:
+def accumulators_figure(*, problem: str, x0, steps: int, lr: float, rho: float, size) -> Figure:
     """Adagrad's sum against RMSprop's leaky mean, and the step sizes they allow."""
     with matplotlib.rc_context(styles.DEFAULT.rc):
         figure, (left, right) = _figure(*size, panels=2)
@@ -156,10 +156,16 @@ def accumulators(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, 
         for ax in (left, right):
             ax.set_xlabel("step")
         shared_legend(figure, left, ncols=2)
-        _save(figure, out)
+    return figure
 
 
-def eps_placement(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, eps: float, size) -> None:
+def accumulators(out: pathlib.Path, **params) -> None:
+    """Draw :func:`accumulators_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(accumulators_figure(**params), out)
+
+
+def eps_placement_figure(*, problem: str, x0, steps: int, lr: float, eps: float, size) -> Figure:
     """The same hyperparameters under each convention, with a large eps."""
     prob = problems.get(problem)
     with matplotlib.rc_context(styles.DEFAULT.rc):
@@ -176,10 +182,16 @@ def eps_placement(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float,
         right.set_title("Distance to the minimum")
         right.set_xlabel("step")
         shared_legend(figure, left, ncols=3)
-        _save(figure, out)
+    return figure
 
 
-def hyperparameter_map(out: pathlib.Path, *, problem: str, x0, steps: int, tol: float, lrs, rhos, size) -> None:
+def eps_placement(out: pathlib.Path, **params) -> None:
+    """Draw :func:`eps_placement_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(eps_placement_figure(**params), out)
+
+
+def hyperparameter_map_figure(*, problem: str, x0, steps: int, tol: float, lrs, rhos, size) -> Figure:
     """Steps to reach tol of the minimum over a grid of lr and rho (vectorized sweep)."""
     lr_values = np.geomspace(*lrs)
     rho_values = np.linspace(*rhos)
@@ -196,7 +208,13 @@ def hyperparameter_map(out: pathlib.Path, *, problem: str, x0, steps: int, tol: 
         ax.set_ylabel("learning rate")
         ax.set_title(f"Steps until within {tol:g} of the minimum (grey: never in {steps})")
         figure.colorbar(mesh, ax=ax, label="steps")
-        _save(figure, out)
+    return figure
+
+
+def hyperparameter_map(out: pathlib.Path, **params) -> None:
+    """Draw :func:`hyperparameter_map_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(hyperparameter_map_figure(**params), out)
 
 
 PLOTS: dict[str, Callable[..., None]] = {

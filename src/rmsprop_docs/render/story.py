@@ -14,6 +14,7 @@ import pathlib
 
 import matplotlib
 import numpy as np
+from matplotlib.figure import Figure
 
 from rmsprop_docs import arithmetic, problems, stepping, validation
 from rmsprop_docs.optimizers import rmsprop, schedule
@@ -45,7 +46,7 @@ def _distances(problem: str, points: np.ndarray) -> np.ndarray:
     return stepping.distance(points, problems.get(problem).minimum_in(points))
 
 
-def stability(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, curvature: float, tail: int, size) -> None:
+def stability_figure(*, problem: str, x0, steps: int, lr: float, curvature: float, tail: int, size) -> Figure:
     """Three arithmetics of one run: how close each gets, the gain that makes the minimum unstable, the cycle."""
     prob = problems.get(problem)
     paths = {name: trace(problem, x0, rmsprop(lr=lr), steps, **options) for name, options in RUNS}
@@ -81,10 +82,16 @@ def stability(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, cur
         cycle.set_title(f"Last {tail} steps: x − x*")
         cycle.set_xlabel("step")
         shared_legend(figure, near, ncols=3)
-        _save(figure, out)
+    return figure
 
 
-def schedules(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, plans, size) -> None:
+def stability(out: pathlib.Path, **params) -> None:
+    """Draw :func:`stability_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(stability_figure(**params), out)
+
+
+def schedules_figure(*, problem: str, x0, steps: int, lr: float, plans, size) -> Figure:
     """Distance to the minimum with a constant lr and with each decaying schedule (float64)."""
     with matplotlib.rc_context(styles.DEFAULT.rc):
         figure, (ax,) = _figure(*size)
@@ -95,10 +102,16 @@ def schedules(out: pathlib.Path, *, problem: str, x0, steps: int, lr: float, pla
         ax.set_title(f"Distance to the minimum, lr starting at {lr:g}")
         ax.set_xlabel("step")
         shared_legend(figure, ax, ncols=3)
-        _save(figure, out)
+    return figure
 
 
-def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: float, size) -> None:
+def schedules(out: pathlib.Path, **params) -> None:
+    """Draw :func:`schedules_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(schedules_figure(**params), out)
+
+
+def variant_effects_figure(*, lr: float, steps: int, weight_decay: float, size) -> Figure:
     """Momentum's overshoot, centered's growing step under a steady gradient, weight decay's two resting points."""
     elongated, quadratic = problems.get("elongated"), problems.get("quadratic")
     with matplotlib.rc_context(styles.DEFAULT.rc):
@@ -140,10 +153,16 @@ def variant_effects(out: pathlib.Path, *, lr: float, steps: int, weight_decay: f
             wd.plot(*points[-1], "o", color=colour, ms=6)
         wd.set_title(f"Weight decay {weight_decay:g}: resting points")
         legend_below(wd)
-        _save(figure, out)
+    return figure
 
 
-def forgetting(out: pathlib.Path, *, rhos, ages: int, size) -> None:
+def variant_effects(out: pathlib.Path, **params) -> None:
+    """Draw :func:`variant_effects_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(variant_effects_figure(**params), out)
+
+
+def forgetting_figure(*, rhos, ages: int, size) -> Figure:
     """The weight a squared gradient k steps old carries in v, read from the optimizer itself: one unit gradient,
     then zeros, and v after each step is (1 - rho) rho^k."""
     from rmsprop_docs.optimizers import accumulator
@@ -167,7 +186,13 @@ def forgetting(out: pathlib.Path, *, rhos, ages: int, size) -> None:
         ax.set_title("Weight of g² from k steps ago: (1 − ρ) ρᵏ")
         ax.set_xlim(-1, ages)
         shared_legend(figure, ax, ncols=2)
-        _save(figure, out)
+    return figure
+
+
+def forgetting(out: pathlib.Path, **params) -> None:
+    """Draw :func:`forgetting_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(forgetting_figure(**params), out)
 
 
 PLOTS = {"forgetting": forgetting, "stability": stability, "schedules": schedules, "variant_effects": variant_effects}

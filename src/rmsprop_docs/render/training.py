@@ -10,6 +10,7 @@ import pathlib
 
 import matplotlib
 import numpy as np
+from matplotlib.figure import Figure
 
 from rmsprop_docs.learning import compare, drift
 from rmsprop_docs.render import styles
@@ -22,7 +23,7 @@ def _array(values) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in values], dtype=np.float64)
 
 
-def hinton_drift(out: pathlib.Path, *, steps: int, curvature: float, size) -> None:
+def hinton_drift_figure(*, steps: int, curvature: float, size) -> Figure:
     """Left: the weight under gradients +0.1 (nine batches) and -0.9 (the tenth); right: the same plus curvature."""
     with matplotlib.rc_context(styles.DEFAULT.rc):
         figure, (flat, curved) = _figure(*size, panels=2)
@@ -40,10 +41,16 @@ def hinton_drift(out: pathlib.Path, *, steps: int, curvature: float, size) -> No
             ax.set_xlabel("mini-batch step")
             ax.set_ylabel("w")
         shared_legend(figure, flat, ncols=2)
-        _save(figure, out)
+    return figure
 
 
-def loss_curves(out: pathlib.Path, *, model: str, size) -> None:
+def hinton_drift(out: pathlib.Path, **params) -> None:
+    """Draw :func:`hinton_drift_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(hinton_drift_figure(**params), out)
+
+
+def loss_curves_figure(*, model: str, size) -> Figure:
     """Training loss (mean over the steps of each epoch) and test loss of each tuned optimizer, median and range."""
     result = compare.comparison(compare.Settings(model=model))
     with matplotlib.rc_context(styles.DEFAULT.rc):
@@ -61,10 +68,16 @@ def loss_curves(out: pathlib.Path, *, model: str, size) -> None:
             ax.set_xlabel("epoch")
             ax.set_title(f"{title}, {model}")
         shared_legend(figure, train_ax, ncols=3)
-        _save(figure, out)
+    return figure
 
 
-def batch_size_effect(out: pathlib.Path, *, size) -> None:
+def loss_curves(out: pathlib.Path, **params) -> None:
+    """Draw :func:`loss_curves_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(loss_curves_figure(**params), out)
+
+
+def batch_size_effect_figure(*, size) -> Figure:
     """Final training loss against batch size, each optimizer tuned per size: median and range over the seeds."""
     result = compare.batch_study()
     sizes = result["settings"]["batch_sizes"]
@@ -94,7 +107,13 @@ def batch_size_effect(out: pathlib.Path, *, size) -> None:
         ax.set_xlabel("batch size")
         ax.set_ylabel(f"training loss after {result['settings']['steps']} steps")
         shared_legend(figure, ax, ncols=3)
-        _save(figure, out)
+    return figure
+
+
+def batch_size_effect(out: pathlib.Path, **params) -> None:
+    """Draw :func:`batch_size_effect_figure` with ``params`` and write it to ``out`` as a PNG."""
+    with matplotlib.rc_context(styles.DEFAULT.rc):
+        _save(batch_size_effect_figure(**params), out)
 
 
 PLOTS = {"hinton_drift": hinton_drift, "loss_curves": loss_curves, "batch_size_effect": batch_size_effect}
