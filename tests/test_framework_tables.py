@@ -185,6 +185,7 @@ def test_an_unknown_table_fails_the_build():
 
 def test_code_breaks_after_a_dot_between_names_never_inside_a_number():
     markup = hook._code("tf.compat.v1.train.RMSPropOptimizer(learning_rate=0.01, epsilon=1e-16)")
-    assert "tf.<wbr>compat.<wbr>v1.<wbr>train.<wbr>RMSPropOptimizer" in markup
+    assert "tf.<wbr>compat.<wbr>v1.<wbr>train.<wbr>RMSPropOptimizer(<wbr>learning_rate" in markup
     assert "0.01" in markup and '<span class="fw-nowrap">1e-16</span>' in markup
+    assert "RMSprop()</code>" in hook._code("torch.optim.RMSprop()")
     assert re.sub(r"<[^>]+>", "", markup) == "tf.compat.v1.train.RMSPropOptimizer(learning_rate=0.01, epsilon=1e-16)"

@@ -121,12 +121,13 @@ def cheat_rows() -> list[dict[str, str]]:
 
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?e[+-]\d+")  # 3.5e-03 or 1e-07: never broken at its sign
+OPEN_CALL = re.compile(r"\((?!\))")  # a call's "(", unless it is "()"
 NAME_DOT = re.compile(r"\.(?=[A-Za-z_])")
 
 
 def _code(text: str) -> str:
-    """Code that may also break after a dot between names (``tf.compat.v1.``), never inside a number."""
-    code = NAME_DOT.sub(".<wbr>", html.escape(text))
+    """Code that may also break after a dot between names (``tf.compat.v1.``) and after ``(``, never in a number."""
+    code = OPEN_CALL.sub("(<wbr>", NAME_DOT.sub(".<wbr>", html.escape(text)))
     return "<code>" + NUMBER.sub(r'<span class="fw-nowrap">\g<0></span>', code) + "</code>"
 
 
