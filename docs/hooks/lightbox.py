@@ -1,0 +1,57 @@
+"""Figures open full size: each placed figure's image becomes a link that mkdocs-glightbox opens.
+
+The glightbox plugin runs in ``manual`` mode (it wraps no image on its own: the
+notebooks' plots and the animations' ``<picture>`` would break), and ships its
+script and stylesheet with the site.  This hook wraps the image of every
+``<figure class="rmsprop-figure">`` that ``docs/hooks/figures.py`` writes, the
+whole ``<picture>`` of an animation included, in the link glightbox looks for
+(``a.glightbox``).  The link points at the image file itself, so without
+JavaScript it still opens the figure at full size.  The figure's caption
+becomes the lightbox's description.
+
+It runs before the plugins' own page hooks: glightbox re-parses every page's
+HTML, and a parser closes a ``<p>`` at a ``<figure>``, so a figure placed in an
+indented block (parsed as a paragraph) loses its ``<p>`` here first, as
+``docs/hooks/figures.py`` would drop it later, instead of leaving an empty
+paragraph beside it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from mkdocs.plugins import event_priority
+
+FIGURE = re.compile(
+    r'(<figure class="rmsprop-figure"[^>]*>)(<picture>.*?</picture>|<img\b[^>]*>)(.*?</figure>)', re.DOTALL
+)
+WRAPPED = re.compile(r'<p>\s*(<figure class="rmsprop-figure"(?:(?!</figure>).)*</figure>)\s*</p>', re.DOTALL)
+SOURCE = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
+CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.DOTALL)
+
+
+def _wrap(match: re.Match) -> str:
+    start, image, rest = match.groups()
+    source = SOURCE.search(image)
+    if source is None:
+        return match.group(0)
+    caption = CAPTION.search(rest)
+    description = ""
+    if caption:
+        text = html.unescape(re.sub(r"<[^>]+>", "", caption.group(1))).strip()
+        description = f' data-description="{html.escape(text, quote=True)}"'
+    link = (
+        f'<a class="glightbox" href="{source.group(1)}" data-type="image" data-width="auto" data-height="auto"'
+        f' data-desc-position="bottom"{description}>'
+    )
+    return f"{start}{link}{image}</a>{rest}"
+
+
+def wrap_figures(html_text: str) -> str:
+    return FIGURE.sub(_wrap, WRAPPED.sub(r"\1", html_text))
+
+
+@event_priority(50)  # before mkdocs-glightbox (0), which re-parses the page
+def on_page_content(html_text: str, page, config, files) -> str:
+    return wrap_figures(html_text)
