@@ -1,0 +1,397 @@
+"""What each figure draws: its lines' data against the library's own runs, its titles and labels, and the
+committed files rendered again to the byte.
+
+tests/test_assets.py checks that the committed figures are fresh by hashing the code that draws them, so any
+edit fails it until a rebuild.  These tests judge the drawing itself, which is what `make mutation` maps the
+render, figures and assets modules to (tests/mutation/modules.toml).
+"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from matplotlib.collections import QuadMesh
+from matplotlib.patches import Rectangle
+from PIL import Image, ImageSequence
+
+from conftest import ROOT
+from rmsprop_docs import assets, figures, problems, stepping, trace
+from rmsprop_docs.learning import compare, drift
+from rmsprop_docs.optimizers import adagrad, rmsprop, schedule
+from rmsprop_docs.render import animate, plots, story, training
+from rmsprop_docs.sweep import grid, sweep
+
+ASSETS = ROOT / "docs" / "assets"
+MANIFEST = json.loads((ASSETS / "manifest.json").read_text())
+
+
+def lines(ax, points=None):
+    """The axes' lines, without reference lines (axhline's two points) unless ``points`` is None."""
+    found = ax.get_lines()
+    return found if points is None else [line for line in found if len(line.get_xdata()) == points]
+
+
+def legend_labels(figure) -> list[str]:
+    return [text.get_text() for legend in figure.legends for text in legend.get_texts()]
+
+
+def same(a, b):
+    np.testing.assert_array_equal(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+
+
+# --- The committed files are what the code draws ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_rendered_again_the_figure_is_the_committed_bytes(name, tmp_path):
+    spec = figures.FIGURES[name]
+    entry = assets.render(spec, tmp_path)
+    assert entry["files"] == MANIFEST["figures"][name]["files"]
+    for output in spec.outputs:
+        assert (tmp_path / output).read_bytes() == (ASSETS / output).read_bytes(), output
+
+
+# --- Animations ------------------------------------------------------------------------------------------------------
+
+
+def test_a_gif_at_30_fps_runs_its_frames_in_whole_centiseconds(tmp_path):
+    # 200 frames at 30 fps: each frame 3 cs (100 / 30 rounded), 6.0 s in all, also where unchanged frames merge.
+    out = tmp_path / "q.gif"
+    result = animate(trace("quadratic", [1.0, 0.0], rmsprop(lr=0.01), steps=300), str(out), frames=200, fps=30)
+    with Image.open(out) as gif:
+        durations = [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
+    assert result.frames == 200 and len(durations) == result.distinct_frames < 200  # some frames merged
+    assert sum(durations) == 6000
+    assert all(d % 30 == 0 and d > 0 for d in durations)
+
+
+@pytest.mark.parametrize(("fps", "delay_ms"), [(50, 20), (25, 40), (100, 10), (7, 140), (0.5, 2000)])
+def test_each_frame_is_shown_100_over_fps_centiseconds(tmp_path, fps, delay_ms):
+    out = tmp_path / "c.gif"
+    animate(trace("quadratic", [1.0, 0.0], rmsprop(lr=0.1), steps=30), str(out), frames=12, fps=fps)
+    with Image.open(out) as gif:
+        durations = [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
+    assert sum(durations) == 12 * delay_ms
+    assert all(d % delay_ms == 0 for d in durations)
+
+
+# --- Static figures: story ------------------------------------------------------------------------------------------
+
+STABILITY = dict(problem="cubic", x0=(-1.0,), steps=150, lr=0.01, curvature=2 * 3**0.5, tail=12, size=(700, 1000))
+
+
+@pytest.fixture(scope="module")
+def stability():
+    return story.stability_figure(**STABILITY)
+
+
+def test_stability_draws_three_arithmetics_in_three_panels(stability):
+    near, gain, cycle = stability.axes[:3]
+    assert [ax.get_title() for ax in (near, gain, cycle)] == [
+        "Distance to the minimum",
+        "Gain η·h/√v (unstable above 2)",
+        "Last 12 steps: x − x*",
+    ]
+    assert [ax.get_xlabel() for ax in (near, gain, cycle)] == ["step"] * 3
+    assert near.get_yscale() == gain.get_yscale() == "log" and cycle.get_yscale() == "linear"
+    assert gain.get_ylim() == (1e-2, 1e6)
+    assert legend_labels(stability) == ["float32", "float64", "50 digits"]
+
+
+def test_stability_gain_is_lr_times_curvature_over_root_v_at_steps_1_to_n(stability):
+    steps, lr, h = STABILITY["steps"], STABILITY["lr"], STABILITY["curvature"]
+    gain = stability.axes[1]
+    drawn = lines(gain, steps)
+    assert len(drawn) == 3
+    (reference,) = [line for line in lines(gain) if line not in drawn]
+    assert list(reference.get_ydata()) == [2, 2]
+    for line, (_, options) in zip(drawn, story.RUNS, strict=True):
+        path = trace("cubic", [-1.0], rmsprop(lr=lr), steps, **options)
+        v = np.array([float(a) for a in path.accumulators[:, 0]])
+        same(line.get_xdata(), np.arange(1, steps + 1))
+        np.testing.assert_allclose(line.get_ydata(), lr * h / np.sqrt(v), rtol=1e-15, atol=0)
+
+
+def test_stability_distance_and_cycle_are_the_runs(stability):
+    steps, tail = STABILITY["steps"], STABILITY["tail"]
+    near, _, cycle = stability.axes[:3]
+    distance_lines = [line for line in lines(near, steps + 1)]
+    cycle_lines = lines(cycle, tail)
+    assert [line.get_label() for line in distance_lines] == ["float32", "float64", "50 digits"]
+    for (_, options), far, last in zip(story.RUNS, distance_lines, cycle_lines, strict=True):
+        path = trace("cubic", [-1.0], rmsprop(lr=STABILITY["lr"]), steps, **options)
+        distance = np.array([float(d) for d in path.distances])
+        same(far.get_ydata(), np.where(distance == 0, np.nan, distance))
+        same(last.get_xdata(), np.arange(steps + 1 - tail, steps + 1))
+        offsets = np.array([float(x) for x in path.points[-tail:, 0]]) - problems.get("cubic").minimum[0]
+        same(last.get_ydata(), offsets)
+        assert far.get_linewidth() == (4.0 if options.get("digits") else 1.3)
+
+
+def test_stability_marks_where_float64_lands_on_the_minimum():
+    # The quadratic's float32 run lands on (2, -1) exactly: a marker one step before and a note say so.
+    params = {**STABILITY, "problem": "quadratic", "x0": (1.0, 0.0), "curvature": 6.0, "steps": 200}
+    figure = story.stability_figure(**params)
+    near = figure.axes[0]
+    path = trace("quadratic", [1.0, 0.0], rmsprop(lr=0.01), 200, dtype="float32")
+    landed = int(np.flatnonzero(path.distances == 0)[0])
+    markers = [line for line in lines(near) if line.get_marker() == "v"]
+    assert len(markers) == 1
+    same(markers[0].get_xdata(), [landed - 1])
+    same(markers[0].get_ydata(), [path.distances[landed - 1]])
+    notes = [t.get_text() for t in near.texts]
+    assert notes == [f"float32: gradient rounds to 0\nat step {landed}; it stays"]
+
+
+def test_schedules_draw_the_distance_of_each_schedule():
+    plans = ({"kind": "step", "gamma": 0.5, "every": 30}, {"kind": "cosine", "horizon": 100})
+    figure = story.schedules_figure(
+        problem="quadratic", x0=(1.0, 0.0), steps=100, lr=0.02, plans=plans, size=(700, 440)
+    )
+    (ax,) = figure.axes
+    assert ax.get_title() == "Distance to the minimum, lr starting at 0.02" and ax.get_xlabel() == "step"
+    assert legend_labels(figure) == ["constant", "step", "cosine"]
+    rates = [0.02, schedule(lr=0.02, **plans[0]), schedule(lr=0.02, **plans[1])]
+    for line, rate in zip(lines(ax), rates, strict=True):
+        distance = trace("quadratic", [1.0, 0.0], rmsprop(lr=rate), 100).distances
+        np.testing.assert_allclose(line.get_ydata(), np.where(distance == 0, np.nan, distance), rtol=1e-15)
+        same(line.get_xdata(), np.arange(101))
+
+
+def test_forgetting_bars_are_the_weights_of_old_squared_gradients():
+    figure = story.forgetting_figure(rhos=(0.5, 0.9), ages=6, size=(700, 400))
+    (ax,) = figure.axes
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 12
+    width = 0.8 / 2
+    for i, rho in enumerate((0.5, 0.9)):
+        mine = bars[6 * i : 6 * i + 6]
+        np.testing.assert_allclose([b.get_height() for b in mine], [(1 - rho) * rho**k for k in range(6)], rtol=1e-15)
+        centres = [b.get_x() + b.get_width() / 2 for b in mine]
+        np.testing.assert_allclose(centres, np.arange(6) + (i - 0.5) * width, rtol=0, atol=1e-15)
+        assert all(b.get_width() == pytest.approx(width) for b in mine)
+    assert legend_labels(figure) == ["ρ = 0.5", "ρ = 0.9"]
+    assert ax.get_xlim() == (-1, 6)
+    assert ax.get_title() == "Weight of g² from k steps ago: (1 − ρ) ρᵏ"
+    assert ax.get_xlabel() == "age k of the squared gradient (steps)" and ax.get_ylabel() == "weight in v"
+
+
+@pytest.fixture(scope="module")
+def variants():
+    return story.variant_effects_figure(lr=0.02, steps=50, weight_decay=1.0, size=(700, 1300))
+
+
+def test_variant_effects_momentum_panel_is_the_two_runs(variants):
+    mom = variants.axes[0]
+    assert mom.get_title() == "Momentum 0.9"
+    drawn = lines(mom, 51)
+    assert [line.get_label() for line in drawn] == ["plain", "momentum 0.9"]
+    for line, options in zip(drawn, ({}, {"momentum": 0.9}), strict=True):
+        points = trace("elongated", [-2.0, 1.0], rmsprop(lr=0.02, **options), 50).points
+        same(line.get_xdata(), points[:, 0])
+        same(line.get_ydata(), points[:, 1])
+
+
+def test_variant_effects_centered_steps_under_a_steady_gradient(variants):
+    cen = variants.axes[1]
+    assert cen.get_title() == "Centered: steps under g = 1" and cen.get_ylim() == (5e-3, 1e7)
+    drawn = lines(cen, 400)
+    assert [line.get_label() for line in drawn] == ["centered, eps outside (PyTorch)", "centered, eps inside (Keras)"]
+    for line, convention in zip(drawn, ("pytorch", "keras"), strict=True):
+        opt = rmsprop(lr=0.02, centered=True, convention=convention)
+        x, state, sizes = np.zeros(1), opt.init(np.zeros(1)), []
+        for _ in range(400):
+            delta, state = opt.update(np.ones(1), state, x)
+            sizes.append(abs(delta[0]))
+        same(line.get_xdata(), np.arange(1, 401))
+        same(line.get_ydata(), sizes)
+    (plain,) = [line for line in lines(cen) if line.get_label() == "plain: η"]
+    assert list(plain.get_ydata()) == [0.02, 0.02]
+
+
+def test_variant_effects_weight_decay_rests_where_each_decay_settles(variants):
+    wd = variants.axes[2]
+    assert wd.get_title() == "Weight decay 1: resting points"
+    paths = lines(wd, 20001)
+    assert [line.get_label() for line in paths] == ["coupled (L2, PyTorch)", "decoupled (Keras)"]
+    decaying = schedule("inverse_sqrt", 0.02, every=100)
+    ends = [line for line in lines(wd, 1) if line.get_marker() == "o"]
+    for line, end, convention in zip(paths, ends, ("pytorch", "keras"), strict=True):
+        points = story._points(
+            "quadratic", (1.0, 0.0), rmsprop(lr=decaying, weight_decay=1.0, convention=convention), 20000
+        )
+        same(line.get_xdata(), points[:, 0])
+        same(line.get_ydata(), points[:, 1])
+        same([end.get_xdata()[0], end.get_ydata()[0]], points[-1])
+    np.testing.assert_allclose(ends[1].get_xydata()[0], [1.0, -0.5], atol=0.02)  # decoupled: (1, -0.5)
+
+
+def test_story_points_are_the_trace_points():
+    opt = rmsprop(lr=0.05, momentum=0.5)
+    same(story._points("rosenbrock", (-1.0, 1.0), opt, 40), trace("rosenbrock", [-1.0, 1.0], opt, 40).points)
+    points = story._points("quadratic", (1.0, 0.0), opt, 30)
+    same(story._distances("quadratic", points), trace("quadratic", [1.0, 0.0], opt, 30).distances)
+
+
+# --- Static figures: plots ------------------------------------------------------------------------------------------
+
+
+def test_accumulators_draws_each_runs_v_and_effective_lr():
+    figure = plots.accumulators_figure(problem="quadratic", x0=(1.0, 0.0), steps=60, lr=0.05, rho=0.8, size=(700, 700))
+    left, right = figure.axes[:2]
+    assert left.get_title() == "Accumulator v (first coordinate)"
+    assert right.get_title() == "Effective learning rate |Δx| / |g|"
+    assert left.get_xlabel() == right.get_xlabel() == "step" and left.get_yscale() == right.get_yscale() == "log"
+    assert legend_labels(figure) == ["Adagrad", "RMSprop (ρ = 0.8)"]
+    runs = [trace("quadratic", [1.0, 0.0], opt, 60) for opt in (adagrad(lr=0.05), rmsprop(lr=0.05, rho=0.8))]
+    for i, path in enumerate(runs):
+        same(lines(left)[i].get_ydata(), path.accumulators[:, 0])
+        same(lines(right)[i].get_ydata(), path.effective_lr[:, 0])
+    assert [line.get_linewidth() for line in lines(left)] == [1.2, 2.6]  # RMSprop drawn wider
+
+
+def test_eps_placement_draws_each_conventions_path_and_distance():
+    figure = plots.eps_placement_figure(problem="quadratic", x0=(1.0, 0.0), steps=80, lr=0.05, eps=0.5, size=(700, 800))
+    left, right = figure.axes[:2]
+    assert left.get_title() == "Paths with eps = 0.5" and right.get_title() == "Distance to the minimum"
+    assert right.get_xlabel() == "step" and left.get_xlabel() == "x" and left.get_ylabel() == "y"
+    assert legend_labels(figure) == ["pytorch", "keras", "tf1"]
+    paths = lines(left, 81)
+    minimum = problems.get("quadratic").minimum
+    for i, convention in enumerate(("pytorch", "keras", "tf1")):
+        points = trace("quadratic", [1.0, 0.0], rmsprop(lr=0.05, eps=0.5, convention=convention), 80).points
+        same(paths[i].get_xydata(), points)
+        same(lines(right)[i].get_ydata(), np.linalg.norm(points - np.asarray(minimum), axis=1))
+    (star,) = [line for line in lines(left) if line.get_marker() == "*"]
+    same(star.get_xydata()[0], minimum)
+    (start,) = [line for line in lines(left) if line.get_marker() == "o"]
+    same(start.get_xydata()[0], [1.0, 0.0])
+    assert left.get_xlim() == tuple(problems.get("quadratic").bounds[0])
+
+
+def test_hyperparameter_map_colours_the_steps_to_tolerance():
+    figure = plots.hyperparameter_map_figure(
+        problem="quadratic", x0=(1.0, 0.0), steps=300, tol=0.05, lrs=(1e-3, 0.5, 5), rhos=(0.0, 0.9, 4), size=(700, 480)
+    )
+    ax = figure.axes[0]
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    lrs, rhos = np.geomspace(1e-3, 0.5, 5), np.linspace(0.0, 0.9, 4)
+    reached = sweep("quadratic", [1.0, 0.0], 300, tol=0.05, **grid(lr=lrs, rho=rhos)).steps_to_tol.reshape(5, 4)
+    drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(5, 4)
+    same(drawn, np.where(reached < 0, np.nan, reached))
+    assert np.isnan(drawn).any() and not np.isnan(drawn).all()  # some never reach the tolerance
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "ρ (decay of the accumulator)"
+    assert ax.get_ylabel() == "learning rate"
+    assert ax.get_title() == "Steps until within 0.05 of the minimum (grey: never in 300)"
+    assert mesh.norm.__class__.__name__ == "LogNorm"
+
+
+def test_plots_registry_names_each_drawing():
+    assert {
+        "accumulators": plots.accumulators,
+        "eps_placement": plots.eps_placement,
+        "hyperparameter_map": plots.hyperparameter_map,
+    } == plots.PLOTS
+    assert {
+        "forgetting": story.forgetting,
+        "stability": story.stability,
+        "schedules": story.schedules,
+        "variant_effects": story.variant_effects,
+    } == story.PLOTS
+    assert {
+        "hinton_drift": training.hinton_drift,
+        "loss_curves": training.loss_curves,
+        "batch_size_effect": training.batch_size_effect,
+    } == training.PLOTS
+
+
+# --- Static figures: training ---------------------------------------------------------------------------------------
+
+
+def test_hinton_drift_lines_are_the_drift_runs():
+    figure = training.hinton_drift_figure(steps=60, curvature=2.0, size=(700, 820))
+    flat, curved = figure.axes[:2]
+    assert flat.get_title() == "Mean gradient 0: the weight should stay at 0"
+    assert curved.get_title() == "With curvature 2: the minimum is at 0"
+    assert flat.get_yscale() == "symlog" and curved.get_ylim() == (-0.2, 0.2)
+    assert [ax.get_xlabel() for ax in (flat, curved)] == ["mini-batch step"] * 2
+    assert [ax.get_ylabel() for ax in (flat, curved)] == ["w"] * 2
+    assert legend_labels(figure) == list(training.DRIFT_SHOWN)
+    for i, name in enumerate(training.DRIFT_SHOWN):
+        make = drift.CONTENDERS[name]
+        flat_run, curved_run = drift.drift(make(), 60), drift.drift(make(), 60, curvature=2.0)
+        same(lines(flat, len(flat_run))[i].get_ydata(), flat_run)
+        same(lines(curved, len(curved_run))[i].get_ydata(), curved_run)
+    references = sorted(line.get_ydata()[0] for line in lines(curved, 2))
+    assert references == [-0.05, 0.0]
+
+
+@pytest.mark.parametrize("model", ["softmax", "mlp"])
+def test_loss_curves_are_the_medians_of_the_comparison(model):
+    figure = training.loss_curves_figure(model=model, size=(700, 820))
+    train_ax, test_ax = figure.axes[:2]
+    assert train_ax.get_title() == f"training loss (mini-batches), {model}"
+    assert test_ax.get_title() == f"test loss, {model}"
+    assert train_ax.get_yscale() == test_ax.get_yscale() == "log" and train_ax.get_xlabel() == "epoch"
+    result = compare.comparison(compare.Settings(model=model))
+    assert legend_labels(figure) == [row["label"] for row in result["results"]]
+    for ax, key in ((train_ax, "train_curves"), (test_ax, "test_curves")):
+        for line, row in zip(lines(ax), result["results"], strict=True):
+            curves = training._array(row[key])
+            same(line.get_xdata(), np.arange(1, len(row["steps"]) + 1))
+            same(line.get_ydata(), np.median(curves, axis=0))
+        (band,) = ax.collections  # RMSprop's range only
+        path = band.get_paths()[0].vertices
+        rmsprop_row = next(r for r in result["results"] if r["label"] == "RMSprop")
+        curves = training._array(rmsprop_row[key])
+        np.testing.assert_allclose(path[:, 1].max(), np.nanmax(curves.max(axis=0)), rtol=1e-12)
+        np.testing.assert_allclose(path[:, 1].min(), np.nanmin(curves.min(axis=0)), rtol=1e-12)
+
+
+def test_training_array_reads_missing_values_as_nan():
+    same(training._array([[1.0, None], [None, 2.0]]), [[1.0, math.nan], [math.nan, 2.0]])
+
+
+def test_batch_size_effect_points_are_the_medians_over_the_seeds():
+    figure = training.batch_size_effect_figure(size=(700, 520))
+    (ax,) = figure.axes
+    result = compare.batch_study()
+    sizes = result["settings"]["batch_sizes"]
+    assert ax.get_xscale() == ax.get_yscale() == "log" and ax.get_xlabel() == "batch size"
+    assert ax.get_ylabel() == f"training loss after {result['settings']['steps']} steps"
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        f"{s}" + (" (full)" if s == max(sizes) else "") for s in sizes
+    ]
+    assert legend_labels(figure) == [c.label for c in compare.BATCH_CONTENDERS]
+    drawn = lines(ax, len(sizes))  # per contender: the medians (marker "o"), then the bars' low and high caps
+    assert len(drawn) == 3 * len(compare.BATCH_CONTENDERS)
+    for i, contender in enumerate(compare.BATCH_CONTENDERS):
+        median, low, high = drawn[3 * i : 3 * i + 3]
+        losses = {r["batch_size"]: r["train_loss"] for r in result["results"] if r["label"] == contender.label}
+        assert median.get_marker() == "o"
+        for line in (median, low, high):
+            same(line.get_xdata(), sizes)
+        same(median.get_ydata(), [max(np.median(losses[s]), 1e-6) for s in sizes])
+        same(low.get_ydata(), [max(min(losses[s]), 1e-6) for s in sizes])
+        same(high.get_ydata(), [max(max(losses[s]), 1e-6) for s in sizes])
+
+
+# --- Helpers the figures share --------------------------------------------------------------------------------------
+
+
+def test_emphasis_draws_rmsprop_wide_and_on_top():
+    assert plots.emphasis("RMSprop (ρ = 0.9)") == {"lw": 2.6, "zorder": 4}
+    assert plots.emphasis("Adam") == {"lw": 1.2, "alpha": 0.85}
+
+
+def test_static_figures_are_700_px_wide_and_stacked_in_one_column():
+    figure, axes = plots._figure(700, 480, panels=3)
+    assert figure.get_size_inches().tolist() == [700 / 150, 480 / 150] and figure.dpi == 150
+    assert [ax.get_subplotspec().get_geometry()[:3] for ax in axes] == [(3, 1, 0), (3, 1, 1), (3, 1, 2)]
+    assert figure.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+
+
+def test_story_distance_helper_is_steppings():
+    points = np.array([[2.0, -1.0], [1.0, 0.0]])
+    same(story._distances("quadratic", points), stepping.distance(points, problems.get("quadratic").minimum_in(points)))
