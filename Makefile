@@ -58,8 +58,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# pytest-xdist: one worker per core; --dist loadscope keeps a module's tests (and a page's code blocks, which
+# share one namespace in order) on one worker. The site is built once and shared (tests/conftest.py).
 test: lint
-	$(JUPYTER_ENV) $(BIN)/python -m pytest
+	$(JUPYTER_ENV) $(BIN)/python -m pytest -n auto --dist loadscope
 
 # Lighthouse (mobile) and pa11y on every page of a fresh build served with gzip, on Debian's Chromium;
 # needs Node.js 20+ and npm. Prints a table per page. Not part of CI.

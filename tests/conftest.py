@@ -68,10 +68,22 @@ def build_site(destination: pathlib.Path, cwd: pathlib.Path = ROOT) -> subproces
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> pathlib.Path:
-    site = tmp_path_factory.mktemp("site") / "site"
-    done = build_site(site)
-    assert done.returncode == 0, done.stdout + done.stderr
-    (site.parent / "build.log").write_text(done.stdout + done.stderr)
+    """One strict build of the site per test run, shared by every pytest-xdist worker: the first worker to
+    ask builds it under a file lock, the others wait for it and read the same folder (and the same failure)."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / "shared-site"
+    site, log, status = folder / "site", folder / "build.log", folder / "status"
+    with FileLock(str(base / "shared-site.lock")):
+        if not status.exists():
+            folder.mkdir(exist_ok=True)
+            done = build_site(site)
+            log.write_text(done.stdout + done.stderr)
+            status.write_text(str(done.returncode))
+    assert status.read_text() == "0", log.read_text()
     return site
 
 

@@ -273,7 +273,7 @@ def test_search_finds(browser, site_url, query):
 def test_instant_navigation_keeps_math_and_figures(browser, site_url):
     visit = Visit(browser, site_url, viewport={"width": 1280, "height": 900})
     page = visit.page
-    page.locator("nav.md-nav--primary a", has_text="RMSprop in two variables").first.click()
+    page.locator("nav.md-nav--primary a", has_text="Two variables").first.click()
     page.wait_for_url("**/two-variables/")
     page.wait_for_selector("article math")
     assert page.evaluate("() => !!window.document$")  # Material's instant navigation is active

@@ -41,10 +41,10 @@ def test_every_figure_records_its_smallest_text(name):
 
 @pytest.mark.parametrize("name", sorted(set(figures.FIGURES) - AS_THE_POST_DREW_IT))
 def test_figures_are_drawn_small_enough_for_their_text_to_survive_a_phone(name):
-    # The narrowest column a figure meets: 343 px on a 375 px phone. A figure shown at its own width or narrower
+    # The narrowest column a figure meets: 317 px, inside a folded block on a 375 px phone. A figure shown there
     # keeps its text at least this size.
     width = figures.FIGURES[name].params["size"][0]
-    assert text_px(name) * min(width, 343) / width >= SMALLEST[375], name
+    assert text_px(name) * min(width, 317) / width >= SMALLEST[375], name
 
 
 def test_the_recorded_size_is_the_smallest_text_drawn(tmp_path):

@@ -208,7 +208,7 @@ def test_page_python_is_wrapped_not_soft_wrapped(chromium, built_site, html_page
                 too_long.append(f"{path.relative_to(built_site).as_posix()}: {longest!r}")
     page.close()
     assert measured > 50
-    assert too_long == []
+    assert too_long == [], "\n".join(too_long)
 
 
 @pytest.mark.browser

@@ -151,7 +151,8 @@ FIGURES: dict[str, FigureSpec] = {
         _plot(
             "hyperparameter-map",
             "A heat map with rho from 0 to 0.99 across and the learning rate from 0.001 to 1 up (log scale), "
-            "coloured by the number of steps to come within 0.05 of the minimum of the post's quadratic; grey "
+            "coloured by the number of steps to come within 0.05 of the minimum of the original blog post's "
+            "quadratic; grey "
             "where a run never gets that close.",
             "hyperparameter_map",
             problem="quadratic",
@@ -183,7 +184,8 @@ FIGURES: dict[str, FigureSpec] = {
         ),
         _plot(
             "quadratic-stability",
-            "Three panels for RMSprop on the post's quadratic from (1, 0) with lr 0.01, one above the other. Top: "
+            "Three panels for RMSprop on the original blog post's quadratic from (1, 0) with lr 0.01, one above the "
+            "other. Top: "
             "distance to (2, -1) "
             "on a log scale; float32 lands exactly on the minimum at step 150, float64 and the 50-digit run pass "
             "very close and then leave for a cycle about 0.007 away. Middle: the gain for the steep direction, lr "
@@ -200,7 +202,8 @@ FIGURES: dict[str, FigureSpec] = {
         ),
         _plot(
             "schedules",
-            "Distance to the minimum of the post's quadratic on a log scale over 3000 steps. With a constant "
+            "Distance to the minimum of the original blog post's quadratic on a log scale over 3000 steps. With a "
+            "constant "
             "learning rate the distance levels off near 0.007; with step, exponential, inverse square root and "
             "cosine schedules it keeps falling as the learning rate decays.",
             "story.schedules",
@@ -223,7 +226,8 @@ FIGURES: dict[str, FigureSpec] = {
             "minimum and swings back, plain RMSprop does not. Middle: under a constant gradient, centered RMSprop's "
             "step grows exponentially; with eps outside the root (PyTorch) it reaches about a million times the "
             "learning rate, with eps inside (Keras) it stops near lr over the root of eps; plain RMSprop's step stays "
-            "at lr. Bottom: on the post's quadratic with weight decay 1 and a decaying learning rate, coupled decay "
+            "at lr. Bottom: on the original blog post's quadratic with weight decay 1 and a decaying learning rate, "
+            "coupled decay "
             "settles at (1.43, -0.57), decoupled decay at (1, -0.5).",
             "story.variant_effects",
             lr=0.02,

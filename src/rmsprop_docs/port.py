@@ -4,8 +4,11 @@ Porting is more than renaming ``alpha`` to ``rho``.  A call is reproduced
 exactly only if the target can compute the same update
 
 $$
-v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2, \qquad x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}
+\begin{array}{l}
+v_t = \rho\, v_{t-1} + (1-\rho)\, g_t^2, \\
+x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}
 \ \text{or}\ \frac{\eta\, g_t}{\sqrt{v_t + \epsilon}},
+\end{array}
 $$
 
 from the same $v_0$, with the same values.  The traps:

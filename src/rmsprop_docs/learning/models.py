@@ -6,8 +6,10 @@ and inputs of shape ``(B, D)`` shared by all, or ``(n, B, D)`` with one batch
 each.  Losses are the mean cross-entropy over the batch:
 
 $$
-L(\theta) = -\frac{1}{B} \sum_{i=1}^{B} \log \operatorname{softmax}(z_i)_{y_i},
-\qquad \frac{\partial L}{\partial z_i} = \frac{\operatorname{softmax}(z_i) - e_{y_i}}{B}.
+\begin{array}{l}
+L(\theta) = -\frac{1}{B} \sum_{i=1}^{B} \log \operatorname{softmax}(z_i)_{y_i}, \\
+\frac{\partial L}{\partial z_i} = \frac{\operatorname{softmax}(z_i) - e_{y_i}}{B}.
+\end{array}
 $$
 
 * ``softmax_regression``: $z = x W + b$ (650 parameters for the digits);

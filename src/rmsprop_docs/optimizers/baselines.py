@@ -133,9 +133,11 @@ def sgd(
     r"""Stochastic gradient descent with heavy-ball or Nesterov momentum, as ``torch.optim.SGD``.
 
     $$
-    g_t \leftarrow g_t + \lambda x_{t-1}, \qquad
-    b_t = \mu\, b_{t-1} + (1 - \tau)\, g_t \;(b_1 = g_1), \qquad
+    \begin{array}{l}
+    g_t \leftarrow g_t + \lambda x_{t-1}, \\
+    b_t = \mu\, b_{t-1} + (1 - \tau)\, g_t \;(b_1 = g_1), \\
     x_t = x_{t-1} - \eta \begin{cases} g_t + \mu\, b_t & \text{Nesterov} \\ b_t & \text{heavy ball} \end{cases}
+    \end{array}
     $$
 
     with ``momentum`` $\mu$, ``dampening`` $\tau$, ``weight_decay`` $\lambda$.
@@ -199,9 +201,12 @@ def adagrad(
     r"""Adagrad, RMSprop's predecessor: the accumulator is a sum, not a leaky mean.
 
     $$
-    v_t = v_{t-1} + g_t^2, \qquad
-    x_t = x_{t-1} - \frac{\eta_t\, g_t}{\sqrt{v_t} + \epsilon}, \qquad
-    \eta_t = \frac{\eta}{1 + (t - 1)\,\delta}, \qquad v_0 = v_{\text{init}}
+    \begin{array}{l}
+    v_t = v_{t-1} + g_t^2, \\
+    x_t = x_{t-1} - \frac{\eta_t\, g_t}{\sqrt{v_t} + \epsilon}, \\
+    \eta_t = \frac{\eta}{1 + (t - 1)\,\delta}, \\
+    v_0 = v_{\text{init}}
+    \end{array}
     $$
 
     with ``lr_decay`` $\delta$ and ``initial_accumulator_value``
@@ -365,10 +370,12 @@ def rprop(
     the sign of its gradient; only the sign of $g$ is used:
 
     $$
+    \begin{array}{l}
     \Delta_t = \operatorname{clip}\bigl(\Delta_{t-1} \cdot
       \begin{cases} \eta^+ & g_t g_{t-1} > 0 \\ \eta^- & g_t g_{t-1} < 0 \\ 1 & \text{else} \end{cases},
-      \;\Delta_{\min}, \Delta_{\max}\bigr), \qquad
+      \;\Delta_{\min}, \Delta_{\max}\bigr), \\
     x_t = x_{t-1} - \operatorname{sign}(g_t)\, \Delta_t
+    \end{array}
     $$
 
     with ``etas`` $= (\eta^-, \eta^+)$, ``step_sizes`` $= (\Delta_{\min},

@@ -3,7 +3,10 @@ r"""The ways frameworks write RMSprop down, as data.
 Every framework computes the same idea,
 
 $$
-v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \qquad x_t = x_{t-1} - \eta\, \frac{g_t}{\sqrt{v_t} + \epsilon},
+\begin{array}{l}
+v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \\
+x_t = x_{t-1} - \eta\, \frac{g_t}{\sqrt{v_t} + \epsilon},
+\end{array}
 $$
 
 and they differ in a handful of decisions.  A :class:`Convention` records them;

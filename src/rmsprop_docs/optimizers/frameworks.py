@@ -8,8 +8,11 @@ a set of keyword arguments to a
 computes
 
 $$
-v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \qquad x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}
+\begin{array}{l}
+v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \\
+x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}
 \quad\text{or}\quad x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t + \epsilon}},
+\end{array}
 $$
 
 and the traps are in the details: the name of $\rho$ (``alpha``, ``rho``,

@@ -4,8 +4,11 @@ The default, ``convention="pytorch"``, is the form of Hinton's lecture 6e and of
 the original post, and exactly the arithmetic of ``torch.optim.RMSprop``:
 
 $$
-v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \qquad
-x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}, \qquad v_0 = 0.
+\begin{array}{l}
+v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \\
+x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}, \\
+v_0 = 0.
+\end{array}
 $$
 """
 
@@ -93,8 +96,11 @@ def rmsprop(
     The default is the post's and PyTorch's form:
 
     $$
-    v_t = \rho v_{t-1} + (1-\rho) g_t^2, \qquad
-    x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}, \qquad v_0 = 0.
+    \begin{array}{l}
+    v_t = \rho v_{t-1} + (1-\rho) g_t^2, \\
+    x_t = x_{t-1} - \frac{\eta\, g_t}{\sqrt{v_t} + \epsilon}, \\
+    v_0 = 0.
+    \end{array}
     $$
 
     Options, each in the chosen convention's arithmetic:

@@ -28,10 +28,11 @@ from rmsprop_docs.trajectory import trace
 
 DPI = 150
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
-# Static figures are at most this wide, with no text under 9 points (18.75 pixels at 150 dpi): a 375 px phone
-# shows them 343 px wide, text at 9 CSS px or more, and a desktop column (about 690 px) at full size.
+# Static figures are at most this wide, with no text under 10 points: a 375 px phone shows them 343 px wide
+# (317 px inside a folded block), and a desktop column (about 690 px) at full size.
 WIDTH = 700
-SMALLEST_POINTS = 9.0
+# The site's look at 10 points: 20.8 pixels at 150 dpi, still 9.4 CSS px in a folded block on a phone (317 px).
+PLOT_RC = {**styles.DEFAULT.rc, "font.size": 10, "axes.titlesize": 11}
 
 
 def _figure(width_px: int, height_px: int, panels: int = 1) -> tuple[Figure, list]:
@@ -142,7 +143,7 @@ def _contours(ax, problem: problems.Problem, xlim, ylim) -> None:
 
 def accumulators_figure(*, problem: str, x0, steps: int, lr: float, rho: float, size) -> Figure:
     """Adagrad's sum against RMSprop's leaky mean, and the step sizes they allow."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (left, right) = _figure(*size, panels=2)
         runs = {
             "Adagrad": trace(problem, x0, adagrad(lr=lr), steps),
@@ -161,14 +162,14 @@ def accumulators_figure(*, problem: str, x0, steps: int, lr: float, rho: float, 
 
 def accumulators(out: pathlib.Path, **params) -> None:
     """Draw :func:`accumulators_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(accumulators_figure(**params), out)
 
 
 def eps_placement_figure(*, problem: str, x0, steps: int, lr: float, eps: float, size) -> Figure:
     """The same hyperparameters under each convention, with a large eps."""
     prob = problems.get(problem)
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (left, right) = _figure(*size, panels=2)
         _contours(left, prob, prob.bounds[0], prob.bounds[1])
         for convention, colour in zip(("pytorch", "keras", "tf1"), COLOURS, strict=False):
@@ -187,7 +188,7 @@ def eps_placement_figure(*, problem: str, x0, steps: int, lr: float, eps: float,
 
 def eps_placement(out: pathlib.Path, **params) -> None:
     """Draw :func:`eps_placement_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(eps_placement_figure(**params), out)
 
 
@@ -199,7 +200,7 @@ def hyperparameter_map_figure(*, problem: str, x0, steps: int, tol: float, lrs, 
     result = sweep(problem, x0, steps, tol=tol, **axes_grid)
     reached = result.steps_to_tol.reshape(len(lr_values), len(rho_values)).astype(float)
     reached[reached < 0] = np.nan
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (ax,) = _figure(*size)
         cmap = matplotlib.colormaps["viridis"].with_extremes(bad="#d9dce1")
         mesh = ax.pcolormesh(rho_values, lr_values, reached, cmap=cmap, norm=LogNorm(), shading="nearest")
@@ -213,7 +214,7 @@ def hyperparameter_map_figure(*, problem: str, x0, steps: int, tol: float, lrs, 
 
 def hyperparameter_map(out: pathlib.Path, **params) -> None:
     """Draw :func:`hyperparameter_map_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(hyperparameter_map_figure(**params), out)
 
 

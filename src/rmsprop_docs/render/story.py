@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from rmsprop_docs import arithmetic, problems, stepping, validation
 from rmsprop_docs.optimizers import rmsprop, schedule
 from rmsprop_docs.render import styles
-from rmsprop_docs.render.plots import COLOURS, _contours, _figure, _save, legend_below, shared_legend
+from rmsprop_docs.render.plots import COLOURS, PLOT_RC, _contours, _figure, _save, legend_below, shared_legend
 from rmsprop_docs.trajectory import trace
 
 RUNS = (("float32", {"dtype": "float32"}), ("float64", {}), ("50 digits", {"digits": 50}))
@@ -50,7 +50,7 @@ def stability_figure(*, problem: str, x0, steps: int, lr: float, curvature: floa
     """Three arithmetics of one run: how close each gets, the gain that makes the minimum unstable, the cycle."""
     prob = problems.get(problem)
     paths = {name: trace(problem, x0, rmsprop(lr=lr), steps, **options) for name, options in RUNS}
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (near, gain, cycle) = _figure(*size, panels=3)
         for (name, path), colour in zip(paths.items(), COLOURS, strict=False):
             # The exact run is drawn wide and pale, under the others: where float32 follows it, both show.
@@ -87,13 +87,13 @@ def stability_figure(*, problem: str, x0, steps: int, lr: float, curvature: floa
 
 def stability(out: pathlib.Path, **params) -> None:
     """Draw :func:`stability_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(stability_figure(**params), out)
 
 
 def schedules_figure(*, problem: str, x0, steps: int, lr: float, plans, size) -> Figure:
     """Distance to the minimum with a constant lr and with each decaying schedule (float64)."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (ax,) = _figure(*size)
         runs = {"constant": lr, **{p["kind"]: schedule(lr=lr, **p) for p in plans}}
         for (name, rate), colour in zip(runs.items(), COLOURS, strict=False):
@@ -107,14 +107,14 @@ def schedules_figure(*, problem: str, x0, steps: int, lr: float, plans, size) ->
 
 def schedules(out: pathlib.Path, **params) -> None:
     """Draw :func:`schedules_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(schedules_figure(**params), out)
 
 
 def variant_effects_figure(*, lr: float, steps: int, weight_decay: float, size) -> Figure:
     """Momentum's overshoot, centered's growing step under a steady gradient, weight decay's two resting points."""
     elongated, quadratic = problems.get("elongated"), problems.get("quadratic")
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (mom, cen, wd) = _figure(*size, panels=3)
         _contours(mom, elongated, (-2.5, 1.0), (-1.2, 1.4))
         for (name, options), colour in zip((("plain", {}), ("momentum 0.9", {"momentum": 0.9})), COLOURS, strict=False):
@@ -158,7 +158,7 @@ def variant_effects_figure(*, lr: float, steps: int, weight_decay: float, size) 
 
 def variant_effects(out: pathlib.Path, **params) -> None:
     """Draw :func:`variant_effects_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(variant_effects_figure(**params), out)
 
 
@@ -167,7 +167,7 @@ def forgetting_figure(*, rhos, ages: int, size) -> Figure:
     then zeros, and v after each step is (1 - rho) rho^k."""
     from rmsprop_docs.optimizers import accumulator
 
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (ax,) = _figure(*size)
         width = 0.8 / len(rhos)
         for i, (rho, colour) in enumerate(zip(rhos, COLOURS[1:], strict=False)):
@@ -191,7 +191,7 @@ def forgetting_figure(*, rhos, ages: int, size) -> Figure:
 
 def forgetting(out: pathlib.Path, **params) -> None:
     """Draw :func:`forgetting_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(forgetting_figure(**params), out)
 
 

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from rmsprop_docs.learning import compare, drift
 from rmsprop_docs.render import styles
-from rmsprop_docs.render.plots import COLOURS, _figure, _save, emphasis, shared_legend
+from rmsprop_docs.render.plots import COLOURS, PLOT_RC, _figure, _save, emphasis, shared_legend
 
 DRIFT_SHOWN = ("SGD", "sign descent", "Rprop", "RMSprop, rho 0.9", "RMSprop, rho 0.99", "RMSprop, rho 0.999")
 
@@ -25,7 +25,7 @@ def _array(values) -> np.ndarray:
 
 def hinton_drift_figure(*, steps: int, curvature: float, size) -> Figure:
     """Left: the weight under gradients +0.1 (nine batches) and -0.9 (the tenth); right: the same plus curvature."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (flat, curved) = _figure(*size, panels=2)
         for name, colour in zip(DRIFT_SHOWN, COLOURS, strict=True):
             make = drift.CONTENDERS[name]
@@ -46,14 +46,14 @@ def hinton_drift_figure(*, steps: int, curvature: float, size) -> Figure:
 
 def hinton_drift(out: pathlib.Path, **params) -> None:
     """Draw :func:`hinton_drift_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(hinton_drift_figure(**params), out)
 
 
 def loss_curves_figure(*, model: str, size) -> Figure:
     """Training loss (mean over the steps of each epoch) and test loss of each tuned optimizer, median and range."""
     result = compare.comparison(compare.Settings(model=model))
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (train_ax, test_ax) = _figure(*size, panels=2)
         for row, colour in zip(result["results"], COLOURS, strict=True):
             epochs = np.arange(1, len(row["steps"]) + 1)
@@ -73,7 +73,7 @@ def loss_curves_figure(*, model: str, size) -> Figure:
 
 def loss_curves(out: pathlib.Path, **params) -> None:
     """Draw :func:`loss_curves_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(loss_curves_figure(**params), out)
 
 
@@ -81,7 +81,7 @@ def batch_size_effect_figure(*, size) -> Figure:
     """Final training loss against batch size, each optimizer tuned per size: median and range over the seeds."""
     result = compare.batch_study()
     sizes = result["settings"]["batch_sizes"]
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         figure, (ax,) = _figure(*size)
         for contender, colour in zip(compare.BATCH_CONTENDERS, COLOURS, strict=False):
             rows = {r["batch_size"]: r for r in result["results"] if r["label"] == contender.label}
@@ -112,7 +112,7 @@ def batch_size_effect_figure(*, size) -> Figure:
 
 def batch_size_effect(out: pathlib.Path, **params) -> None:
     """Draw :func:`batch_size_effect_figure` with ``params`` and write it to ``out`` as a PNG."""
-    with matplotlib.rc_context(styles.DEFAULT.rc):
+    with matplotlib.rc_context(PLOT_RC):
         _save(batch_size_effect_figure(**params), out)
 
 
