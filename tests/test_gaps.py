@@ -6,7 +6,9 @@
 """
 
 import json
+import re
 
+import mpmath
 import numpy as np
 import pytest
 
@@ -185,3 +187,158 @@ def test_a_batch_study_records_once_after_its_steps(monkeypatch, tmp_path):
     result = compare.batch_study(settings, shipped=False)
     assert sorted(calls) == sorted([(size, 40, 40) for size in (128, 8)] * len(compare.BATCH_CONTENDERS))
     assert all(row["steps"] == [40] for row in result["results"])
+
+
+# --- The baselines: each argument named in its error, each setting recorded, each step counted ----------------------
+
+from rmsprop_docs.optimizers import baselines, schedule  # noqa: E402
+
+B = baselines
+REFUSED = [
+    (B.gradient_descent, "lr", {"lr": 0.0}),
+    (B.sign_descent, "lr", {"lr": -1.0}),
+    (B.sgd, "momentum", {"momentum": 1.5}),
+    (B.sgd, "dampening", {"dampening": -1.0}),
+    (B.sgd, "dampening", {"dampening": 1.5}),
+    (B.sgd, "weight_decay", {"weight_decay": -1.0}),
+    (B.sgd, "nesterov", {"nesterov": 2}),
+    (B.adagrad, "lr_decay", {"lr_decay": -1.0}),
+    (B.adagrad, "weight_decay", {"weight_decay": -1.0}),
+    (B.adagrad, "initial_accumulator_value", {"initial_accumulator_value": -1.0}),
+    (B.adagrad, "eps", {"eps": 0.0}),
+    (B.adam, "betas[0]", {"betas": (1.5, 0.9)}),
+    (B.adam, "betas[1]", {"betas": (0.9, 1.5)}),
+    (B.adam, "betas", {"betas": 0.9}),
+    (B.adam, "eps", {"eps": 0.0}),
+    (B.adam, "weight_decay", {"weight_decay": -1.0}),
+    (B.adam, "amsgrad", {"amsgrad": 2}),
+    (B.adamw, "betas[1]", {"betas": (0.9, 1.5)}),
+    (B.adamw, "weight_decay", {"weight_decay": -1.0}),
+    (B.rprop, "etas", {"etas": (0.5,)}),
+    (B.rprop, "etas[0]", {"etas": (0.0, 1.2)}),
+    (B.rprop, "etas[1]", {"etas": (0.5, -1.0)}),
+    (B.rprop, "etas", {"etas": (1.0, 1.2)}),
+    (B.rprop, "etas", {"etas": (0.5, 1.0)}),
+    (B.rprop, "step_sizes", {"step_sizes": 1.0}),
+    (B.rprop, "step_sizes[0]", {"step_sizes": (0.0, 1.0)}),
+    (B.rprop, "step_sizes[1]", {"step_sizes": (1.0, -1.0)}),
+    (B.rprop, "step_sizes", {"step_sizes": (2.0, 1.0)}),
+    (B.torch_rmsprop, "alpha", {"alpha": 1.5}),
+]
+
+
+@pytest.mark.parametrize(("make", "name", "kwargs"), REFUSED, ids=[f"{m.__name__}-{n}" for m, n, _ in REFUSED])
+def test_a_baselines_bad_argument_is_refused_under_its_own_name(make, name, kwargs):
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)} must"):
+        make(**kwargs)
+
+
+def test_the_edges_of_the_baselines_ranges_are_accepted():
+    assert B.sgd(momentum=0.5, dampening=1.0).hyperparameters["dampening"] == 1.0
+    assert B.rprop(etas=(0.999, 1.001), step_sizes=(1.0, 1.0)).hyperparameters["step_sizes"] == (1.0, 1.0)
+    assert B.adagrad(lr_decay=0.0, initial_accumulator_value=0.0).hyperparameters["lr_decay"] == 0.0
+
+
+RECORDS = [
+    (B.gradient_descent(lr=0.2), {"lr": 0.2}),
+    (B.sign_descent(lr=0.2), {"lr": 0.2}),
+    (
+        B.sgd(lr=0.2, momentum=0.5, dampening=0.25, weight_decay=0.1),
+        {"lr": 0.2, "momentum": 0.5, "dampening": 0.25, "weight_decay": 0.1, "nesterov": False},
+    ),
+    (
+        B.adagrad(lr=0.2, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5, eps=1e-5),
+        {"lr": 0.2, "lr_decay": 0.01, "weight_decay": 0.1, "initial_accumulator_value": 0.5, "eps": 1e-5},
+    ),
+    (
+        B.adam(lr=0.2, betas=(0.8, 0.9), eps=1e-5, weight_decay=0.3, amsgrad=True),
+        {"lr": 0.2, "betas": (0.8, 0.9), "eps": 1e-5, "weight_decay": 0.3, "amsgrad": True},
+    ),
+    (
+        B.adamw(lr=0.2, betas=(0.8, 0.9), eps=1e-5, weight_decay=0.3, amsgrad=True),
+        {"lr": 0.2, "betas": (0.8, 0.9), "eps": 1e-5, "weight_decay": 0.3, "amsgrad": True},
+    ),
+    (
+        B.rprop(lr=0.2, etas=(0.4, 1.3), step_sizes=(1e-3, 5.0)),
+        {"lr": 0.2, "etas": (0.4, 1.3), "step_sizes": (1e-3, 5.0)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("opt", "expected"), RECORDS, ids=[o.name for o, _ in RECORDS])
+def test_a_baseline_records_every_setting_under_its_name(opt, expected):
+    assert opt.hyperparameters == expected
+    assert type(opt.hyperparameters["lr"]) is float
+
+
+HALVING = schedule("step", 0.1, gamma=0.5, every=1)
+SCHEDULED = [B.gradient_descent, B.sign_descent, B.sgd, B.adagrad, B.adam, B.adamw, B.rprop, B.torch_rmsprop]
+
+
+@pytest.mark.parametrize("make", SCHEDULED, ids=lambda m: m.__name__)
+def test_a_baseline_records_a_schedule_and_counts_its_steps(make):
+    opt = make(lr=HALVING)
+    assert opt.hyperparameters["lr"] == {"kind": "step", "lr": 0.1, "gamma": 0.5, "every": 1}
+    x = np.array([1.0, -2.0])
+    state = opt.init(x)
+    assert state.count == 0
+    for t in range(1, 4):
+        _, state = opt.update(np.array([0.5, -0.25]), state, x)
+        assert state.count == t
+
+
+@pytest.mark.parametrize(
+    "make", [B.gradient_descent, B.sign_descent, B.sgd, B.adagrad, B.adam, B.adamw], ids=lambda m: m.__name__
+)
+def test_a_scheduled_baseline_steps_by_the_schedules_rate_at_each_count(make):
+    # Nothing but the rate depends on lr (x is held fixed): each step is the constant-lr step times 0.5**t.
+    kwargs = {"momentum": 0.9} if make is B.sgd else {"weight_decay": 0.1} if make is B.adamw else {}
+    scheduled, constant = make(lr=HALVING, **kwargs), make(lr=0.1, **kwargs)
+    x = np.array([1.0, -2.0])
+    s_state, c_state = scheduled.init(x), constant.init(x)
+    for t, g in enumerate(([0.5, -0.25], [0.3, 0.1], [-0.2, 0.4], [0.1, 0.1])):
+        s_delta, s_state = scheduled.update(np.array(g), s_state, x)
+        c_delta, c_state = constant.update(np.array(g), c_state, x)
+        np.testing.assert_allclose(s_delta, c_delta * 0.5**t, rtol=1e-13)
+
+
+def test_adam_keeps_no_maximum_without_amsgrad_and_the_running_maximum_with_it():
+    x = np.zeros(2)
+    for amsgrad in (False, True):
+        opt = B.adam(betas=(0.9, 0.5), amsgrad=amsgrad)
+        state = opt.init(x)
+        for g in ([2.0, 1.0], [0.1, 0.1], [0.1, 0.1]):
+            _, state = opt.update(np.array(g), state, x)
+        expected = np.array([2.0, 1.0]) ** 2 * 0.5 if amsgrad else np.zeros(2)
+        np.testing.assert_allclose(state.nu_max, expected, rtol=1e-15)
+
+
+def test_adagrad_starts_its_sum_at_the_initial_value_in_the_points_shape():
+    state = B.adagrad(initial_accumulator_value=0.25).init(np.zeros(3))
+    assert state.nu.shape == (3,) and state.nu.tolist() == [0.25] * 3 and state.count == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "weight"), [(0.1, 0.7, 0.3), (0.1, 0.7, 0.5), (0.1, 0.3, 0.9), (0.1, 1.1, 0.7), (0.1, 0.7, 0.1)]
+)
+def test_lerp_is_torchs_two_formulas_split_at_one_half(start, end, weight):
+    # ATen's lerp: start + w (end - start) for |w| < 0.5, else end - (end - start)(1 - w); the two differ here.
+    low, high = start + weight * (end - start), end - (end - start) * (1 - weight)
+    assert low != high
+    expected = low if weight < 0.5 else high
+    assert B._lerp(start, end, weight) == expected
+    array = B._lerp(np.array([start, end]), np.array([end, start]), np.array([weight, weight]))
+    assert array[0] == expected
+    assert array[1] == ((end + weight * (start - end)) if weight < 0.5 else start - (start - end) * (1 - weight))
+
+
+def test_where_picks_without_arrays_for_a_scalar_condition():
+    assert B._where(True, "a", "b") == "a" and B._where(False, "a", "b") == "b"
+    assert B._where(np.array([True, False]), 1, 2).tolist() == [1, 2]
+    assert B._where(np.array(True), 1, 2) == 1
+
+
+def test_sign_in_both_arithmetics():
+    assert B._sign(np.array([-2.0, 0.0, 3.0])).tolist() == [-1.0, 0.0, 1.0]
+    exact = B._sign(np.array([mpmath.mpf(-2), mpmath.mpf(0), mpmath.mpf("1e-30")], dtype=object))
+    assert exact.tolist() == [-1, 0, 1] and exact.dtype == np.dtype(int)
