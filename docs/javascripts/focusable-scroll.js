@@ -7,6 +7,7 @@
     ".md-typeset pre > code",
     ".math-block",
     ".jupyter-wrapper .highlight-ipynb",
+    ".jupyter-wrapper .highlight-ipynb > pre",
     ".jupyter-wrapper .jp-OutputArea-output pre",
   ].join(",");
 
