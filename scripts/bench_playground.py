@@ -12,7 +12,10 @@ returns one row per budget, ``(name, value, met, target)``:
 - the extra transfer, gzip-compressed: every file the playground loads that a
   page without a playground (the command-line reference) does not, plus what its
   HTML adds to that page's HTML;
-- requests that leave the site (none: the page works offline).
+- requests that leave the site (none: the page works offline);
+- repaint after a slider move: seven optimizers on the plot, the learning-rate slider set for every one of
+  them (so all seven run again, in the page's Web Worker), timed from the slider's input event to the
+  frame that shows the new paths; the median of five moves, for 1,000 and for 20,000 steps.
 
 The standalone run prints the rows and exits 1 if a target is missed.
 """
@@ -44,6 +47,8 @@ ANIMATED = (
     f"?problem=rosenbrock&x0=-1.5,2&steps={STEPS}"
     "&optimizers=rmsprop-pytorch,rmsprop-keras,gradient_descent,adam&lr=0.002&rho=0.99"
 )
+REPAINT_TARGETS = {1000: 50.0, 20000: 150.0}  # ms from a slider move to the repainted paths, 7 optimizers
+ALL_SEVEN = "rmsprop-pytorch,rmsprop-keras,rmsprop-tf1,gradient_descent,heavy_ball,adagrad,adam"
 RUNS = 3  # animations timed; the median counts, as one busy moment on a shared machine moves one run a lot
 BASELINE = "cli/"  # a normal page: text, code, no figures and no playground
 
@@ -150,6 +155,42 @@ def frames_per_second(browser, base: str) -> dict:
     return {**runs[len(runs) // 2], "all": [run["fps"] for run in runs]}
 
 
+JS_REPAINT = """async () => {
+    const p = window.rmspropDocs.playground;
+    await p.settled();
+    p.target("all");
+    const range = [...document.querySelectorAll('.playground input[type=range]')]
+        .find((r) => (r.getAttribute('aria-label') || '').startsWith('Learning rate'));
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const started = performance.now();
+        range.value = String(Number(range.min) + 0.4 + 0.05 * i);
+        range.dispatchEvent(new Event('input', {bubbles: true}));
+        await p.settled();
+        // the frame that paints the new paths
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return {median: times[2], all: times, paths: p.drawn().map((r) => r.points.length - 1), threaded: p.threaded()};
+}"""
+
+
+def repaint_times(browser, base: str) -> dict[int, dict]:
+    """Per step count, the repaint after a learning-rate slider move with all seven optimizers (ms)."""
+    out = {}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    for steps in REPAINT_TARGETS:
+        query = f"?problem=rosenbrock&x0=-1.5,2&steps={steps}&optimizers={ALL_SEVEN}&lr=0.0002"
+        page.goto(base + "playground/" + query, wait_until="networkidle")
+        page.wait_for_function("() => window.rmspropDocs && window.rmspropDocs.playground")
+        out[steps] = page.evaluate(JS_REPAINT)
+    context.close()
+    return out
+
+
 def measure(site_dir) -> list[Row]:
     """Serve ``site_dir``, open its playground in headless Chromium, and measure the page's budgets."""
 
@@ -158,7 +199,7 @@ def measure(site_dir) -> list[Row]:
         raise FileNotFoundError(f"{site_dir} has no playground/index.html: build the site first")
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM)")
-    extra, _, outside, frames = _measured(site_dir)
+    extra, _, outside, frames, repaints = _measured(site_dir)
     complete = frames["shown"] == frames["steps"] == STEPS and all(n == STEPS for n in frames["paths"])
     rows: list[Row] = [
         (
@@ -175,10 +216,20 @@ def measure(site_dir) -> list[Row]:
         ),
         ("playground requests leaving the site", str(len(outside)), not outside, "0"),
     ]
+    for steps, target in REPAINT_TARGETS.items():
+        r = repaints[steps]
+        rows.append(
+            (
+                f"playground repaint after a slider move, 7 x {steps:,} steps",
+                f"{r['median']:.0f} ms",
+                r["median"] <= target and all(n == steps for n in r["paths"]),
+                f"<= {target:g} ms",
+            )
+        )
     return rows
 
 
-def _measured(site_dir) -> tuple[int, dict[str, int], list[str], dict]:
+def _measured(site_dir) -> tuple[int, dict[str, int], list[str], dict, dict]:
     """One browser session over the served site: extra bytes (total, per file), outside requests, frames."""
     from playwright.sync_api import sync_playwright
 
@@ -186,14 +237,14 @@ def _measured(site_dir) -> tuple[int, dict[str, int], list[str], dict]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             extra, per_file, outside = extra_transfer(browser, base)
-            return extra, per_file, outside, frames_per_second(browser, base)
+            return extra, per_file, outside, frames_per_second(browser, base), repaint_times(browser, base)
         finally:
             browser.close()
 
 
 def details(site_dir) -> tuple[dict, dict[str, int]]:
     """The raw figures behind ``measure``: the animation's frames, and the extra bytes per file."""
-    _, per_file, _, frames = _measured(site_dir)
+    _, per_file, _, frames, _ = _measured(site_dir)
     return frames, per_file
 
 

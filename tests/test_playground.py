@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, require_chromium
 from rmsprop_docs import PROBLEMS, DivergenceError, adagrad, adam, gradient_descent, rmsprop, schedule, sgd, trace
+from rmsprop_docs.sweep import best_learning_rate
 
 pytestmark = pytest.mark.browser
 
@@ -419,14 +420,27 @@ def drawn_equals_library(page) -> list[str]:
         assert np.array_equal(np.array(run["points"], dtype=np.float64), theirs["points"]), config
         pixels = np.array(page.evaluate(f"(p) => {handle}.screenOf(p)", theirs["points"].tolist()))
         vertices = np.array(paths[run["id"]]).reshape(-1, 2)
-        assert vertices.shape == pixels.shape
-        assert np.abs(vertices - pixels).max() <= 0.006
+        assert_drawn_through(vertices, pixels, merge=0.3 * page.evaluate(f"() => {handle}.scale()"))
     return [d["id"] for d in drawn]
+
+
+def assert_drawn_through(vertices: np.ndarray, pixels: np.ndarray, merge: float) -> None:
+    """The path's vertices are the run's points on the screen, in order, from the first to the last; a point
+    left out lies within ``merge`` of the vertex drawn before it (a run circling its minimum)."""
+    assert np.abs(vertices[0] - pixels[0]).max() <= 0.006 and np.abs(vertices[-1] - pixels[-1]).max() <= 0.006
+    k = 0
+    for point in pixels:
+        if k + 1 < len(vertices) and np.abs(vertices[k + 1] - point).max() <= 0.006:
+            k += 1
+        else:
+            assert np.abs(vertices[k] - point).max() <= merge + 0.006, (k, vertices[k], point)
+    assert k == len(vertices) - 1
 
 
 def wait_until_drawn(page):
     page.wait_for_function(
-        "() => { const p = window.rmspropDocs.playground; return !p.playing() && p.shown() === p.state().steps; }",
+        "() => { const p = window.rmspropDocs.playground;"
+        " return !p.busy() && !p.playing() && p.shown() === p.state().steps; }",
         timeout=20000,
     )
 
@@ -509,6 +523,7 @@ def test_the_start_marker_moves_with_arrow_keys(browser, site_url):
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Shift+ArrowDown")
     assert page.evaluate(f"() => {handle}.state().x0") == [1.03, -0.3]
+    wait_until_drawn(page)
     drawn_equals_library(page)
     page.context.close()
 
@@ -519,6 +534,7 @@ def test_a_link_with_settings_opens_those_settings(browser, site_url):
         "&steps=400&lr=0.05&rho=0.99&eps=0.001&momentum=0.5&centered=true&schedule=step:gamma=0.5,every=100"
     )
     page = open_playground(browser, site_url, query, reduced_motion="reduce")
+    wait_until_drawn(page)
     state = page.evaluate("() => window.rmspropDocs.playground.state()")
     assert state["problem"] == "elongated" and state["steps"] == 400 and state["centered"] is True
     assert state["optimizers"] == ["rmsprop-keras", "rmsprop-tf1", "adam", "heavy_ball"]
@@ -538,6 +554,7 @@ def test_a_link_with_settings_opens_those_settings(browser, site_url):
 def test_invalid_settings_and_divergence_are_reported_on_the_page(browser, site_url):
     query = "?problem=rosenbrock&optimizers=rmsprop-keras,rmsprop-tf1&lr=10&weight_decay=1"
     page = open_playground(browser, site_url, query, reduced_motion="reduce")
+    wait_until_drawn(page)
     readouts = page.locator(".pg-readout").all_inner_texts()
     config = {"problem": "rosenbrock", "x0": [-1.5, 2.0], "lr": 10.0, "weight_decay": 1.0, "convention": "keras"}
     theirs = library(config)
@@ -553,6 +570,7 @@ def test_invalid_settings_and_divergence_are_reported_on_the_page(browser, site_
 def test_summary_is_announced_and_reduced_motion_does_not_autoplay(browser, site_url):
     page = open_playground(browser, site_url, "?problem=cubic&x0=-1", reduced_motion="reduce")
     handle = "window.rmspropDocs.playground"
+    wait_until_drawn(page)
     assert page.evaluate(f"() => {handle}.playing()") is False
     assert page.evaluate(f"() => {handle}.shown()") == 1000
     summary = page.locator("[aria-live=polite]")
@@ -565,11 +583,13 @@ def test_summary_is_announced_and_reduced_motion_does_not_autoplay(browser, site
     page.get_by_role("slider", name="Learning rate η (slider)").focus()
     page.keyboard.press("ArrowRight")
     assert page.evaluate(f"() => {handle}.state().lr") == 0.0112
+    wait_until_drawn(page)
     assert page.evaluate(f"() => {handle}.playing()") is False
     assert page.evaluate(f"() => {handle}.shown()") == 1000
     page.context.close()
 
     moving = open_playground(browser, site_url, "?problem=cubic&x0=-1", reduced_motion="no-preference")
+    moving.wait_for_function(f"() => !{handle}.busy()")
     assert moving.evaluate(f"() => {handle}.playing()") is True
     shown = moving.evaluate(f"() => {handle}.shown()")
     assert shown < 1000
@@ -644,6 +664,7 @@ def test_usable_at_375_pixels(browser, site_url):
     page.wait_for_function("(x0) => window.rmspropDocs.playground.state().x0[0] !== x0[0]", arg=before)
     wait_until_drawn(page)
     assert drawn_equals_library(page) == ["rmsprop-pytorch", "gradient_descent"]
+    assert page.errors == []
     page.context.close()
 
 
@@ -923,3 +944,218 @@ def test_the_benchmark_measures_the_extra_transfer_and_the_frames(browser, site_
     assert frames["paths"] == [bench_playground.STEPS] * 4 and frames["shown"] == bench_playground.STEPS
     assert 3.0 <= frames["seconds"] <= 8.0, frames
     assert frames["fps"] >= 30, frames
+    # the repaint after a slider move, all seven optimizers run again in the worker; the budget is the
+    # benchmark's to judge on an idle machine
+    for steps, repaint in bench_playground.repaint_times(browser, site_url).items():
+        assert repaint["paths"] == [steps] * 7 and repaint["threaded"] and 0 < repaint["median"] < 5000, repaint
+
+
+# ---------------------------------------------------------------- the default view, per-optimizer settings, views
+
+SHOWN = "async () => await window.rmspropDocs.shown()"
+FAIR = {"lrs": np.geomspace(1e-3, 10, 21), "steps": 5000, "tol": 0.01}
+LIBRARY_OPTIMIZERS = {"gradient_descent": gradient_descent, "adagrad": adagrad, "adam": adam, "rmsprop": rmsprop}
+
+
+def test_the_default_view_is_per_coordinate_scaling_on_the_bowl_each_at_its_best_rate(browser, site_url):
+    page = open_playground(browser, site_url, reduced_motion="reduce")
+    paths = page.evaluate(SHOWN)
+    assert [p["optimizer"] for p in paths] == ["rmsprop-pytorch", "gradient_descent"]
+    for p in paths:
+        config = p["config"]
+        assert config["problem"] == "bowl" and config["x0"] == [-5.0, -2.0]
+        name = config["optimizer"]
+        best = best_learning_rate(
+            "bowl", (-5.0, -2.0), FAIR["steps"], FAIR["lrs"], tol=FAIR["tol"], optimizer=LIBRARY_OPTIMIZERS[name]
+        )
+        assert config["lr"] == best.lr, (name, config["lr"], best)
+        ours = np.array(p["points"], dtype=np.float64)
+        theirs = library(config)["points"]
+        assert np.array_equal(ours, theirs), name
+        if name == "rmsprop":  # trace(config) gives the same points
+            assert np.array_equal(np.array(in_page(page, config)["points"]), theirs)
+    (xa, xb), (ya, yb) = page.evaluate("() => window.rmspropDocs.playground.bounds()")
+    first = [np.array(p["points"][:101]) for p in paths]
+    apart = np.linalg.norm(first[0] - first[1], axis=1).max()
+    assert apart >= max(xb - xa, yb - ya) / 10, apart
+    assert page.errors == []
+    page.context.close()
+
+
+def test_each_at_its_best_rate_gives_the_librarys_best_learning_rate(browser, site_url):
+    cases = [
+        ("elongated", [-2.0, 1.0], ["rmsprop-pytorch", "gradient_descent", "adagrad", "adam"]),
+        ("rosenbrock", [-1.0, 1.0], ["rmsprop-pytorch", "gradient_descent"]),
+    ]
+    for problem, x0, optimizers in cases:
+        query = f"?problem={problem}&x0={x0[0]},{x0[1]}&optimizers={','.join(optimizers)}"
+        page = open_playground(browser, site_url, query, reduced_motion="reduce")
+        ours = page.evaluate("async () => await window.rmspropDocs.playground.best()")
+        wait_until_drawn(page)
+        drawn = {d["id"]: d["config"] for d in page.evaluate("() => window.rmspropDocs.playground.drawn()")}
+        for oid, result in zip(optimizers, ours, strict=True):
+            name = "rmsprop" if oid.startswith("rmsprop") else oid
+            extra = {"eps": 1e-10} if oid == "adagrad" else {}
+            theirs = best_learning_rate(
+                problem, x0, FAIR["steps"], FAIR["lrs"], tol=FAIR["tol"], optimizer=LIBRARY_OPTIMIZERS[name], **extra
+            )
+            assert (result["lr"], result["steps"]) == (theirs.lr, theirs.steps), (problem, oid, result, theirs)
+            if theirs.lr is not None:
+                assert drawn[oid]["lr"] == theirs.lr
+        assert page.errors == []
+        page.context.close()
+
+
+def test_hyperparameters_are_per_optimizer_with_their_own_defaults(browser, site_url):
+    query = "?problem=rosenbrock&x0=-1.5,2&optimizers=rmsprop-pytorch,adam,gradient_descent&gradient_descent.lr=0.0005"
+    page = open_playground(browser, site_url, query, reduced_motion="reduce")
+    wait_until_drawn(page)
+    configs = {d["id"]: d["config"] for d in page.evaluate("() => window.rmspropDocs.playground.drawn()")}
+    assert configs["adam"]["beta1"] == 0.9 and configs["adam"]["beta2"] == 0.999 and configs["adam"]["lr"] == 0.001
+    assert "rho" not in configs["adam"]
+    assert configs["rmsprop-pytorch"]["lr"] == 0.01 and configs["gradient_descent"]["lr"] == 0.0005
+    # the sliders set the optimizer chosen under "Settings of"
+    page.get_by_role("combobox", name="Settings of").select_option("adam")
+    assert page.get_by_role("spinbutton", name="β₂ (second moment)").input_value() == "0.999"
+    assert not page.get_by_role("slider", name="Decay ρ (slider)").is_visible()
+    page.get_by_role("slider", name="Learning rate η (slider)").focus()
+    page.keyboard.press("ArrowRight")
+    wait_until_drawn(page)
+    configs = {d["id"]: d["config"] for d in page.evaluate("() => window.rmspropDocs.playground.drawn()")}
+    assert configs["adam"]["lr"] == 0.00112 and configs["rmsprop-pytorch"]["lr"] == 0.01
+    assert "adam.lr=0.00112" in page.evaluate("() => window.rmspropDocs.playground.address()")
+    drawn_equals_library(page)
+    page.context.close()
+
+
+def test_one_variable_views_zoom_to_the_path_and_two_variable_axes_share_one_scale(browser, site_url):
+    page = open_playground(
+        browser, site_url, "?problem=cubic&x0=-1&optimizers=rmsprop-pytorch", reduced_motion="reduce"
+    )
+    wait_until_drawn(page)
+    (xa, xb), _ = page.evaluate("() => window.rmspropDocs.playground.bounds()")
+    assert -1.2 < xa < -1.0 and -0.577 < xb < -0.4, (xa, xb)
+    path = page.locator(".pg-path").first.bounding_box()
+    assert path["width"] > 200 and path["height"] > 150, path  # a curve across the plot, not a 25 px smear
+    for problem in ("bowl", "rosenbrock", "elongated", "beale"):
+        page.evaluate(f"() => window.rmspropDocs.playground.load('?problem={problem}')")
+        wait_until_drawn(page)
+        (a, b), (c, d) = page.evaluate("() => window.rmspropDocs.playground.screenOf([[0, 0], [1, 1]])")
+        assert abs(abs(c - a) - abs(d - b)) < 1e-6 * abs(c - a), (problem, a, b, c, d)
+    page.context.close()
+
+
+def test_the_legend_names_the_paths_and_coinciding_paths_are_said_to_coincide(browser, site_url):
+    # the heavy ball without momentum is gradient descent, point for point
+    query = "?problem=quadratic&x0=1,0&optimizers=gradient_descent,heavy_ball&momentum=0"
+    page = open_playground(browser, site_url, query, reduced_motion="reduce")
+    wait_until_drawn(page)
+    legend = page.evaluate("() => [...document.querySelectorAll('.pg-legend text')].map(t => t.textContent)")
+    assert legend == ["Gradient descent", "Momentum (heavy ball)"]
+    note = page.locator(".pg-coincide").inner_text()
+    assert "Gradient descent's path lies under Momentum (heavy ball)'s: the two runs have the same points" in note
+    page.evaluate(
+        "() => window.rmspropDocs.playground.load('?problem=quadratic&optimizers=rmsprop-pytorch,gradient_descent')"
+    )
+    wait_until_drawn(page)
+    assert not page.locator(".pg-coincide").is_visible()
+    readouts = page.locator(".pg-readout").all_inner_texts()
+    path = trace("quadratic", [1.0, 0.0], rmsprop(), 1000)
+    assert f"First within 0.001 at step {path.steps_to(0.001)}; ends {path.distances[-1]:.3g} away" in readouts[0]
+    page.context.close()
+
+
+def test_steps_to_counts_an_exact_landing_at_tolerance_zero(page):
+    # an exact landing is within any tolerance, 0 included (distance <= tol, as stepping.within); `<` would miss it
+    assert page.evaluate("() => window.rmspropDocs.stepsTo([[1, 1], [0, 0], [0, 0]], 'bowl', 0)") == 1
+    assert page.evaluate("() => window.rmspropDocs.stepsTo([[1, 1], [0.5, 0]], 'bowl', 0.5)") == 1
+    assert page.evaluate("() => window.rmspropDocs.stepsTo([[1, 1]], 'bowl', 0)") is None
+    assert page.evaluate("() => window.rmspropDocs.stepsToStay([[1, 1], [0, 0]], 'bowl', 0)") == 1
+
+
+# ---------------------------------------------------------------- hostile addresses
+
+HOSTILE = [
+    "__proto__",
+    "constructor",
+    "toString",
+    "hasOwnProperty",
+    "prototype",
+    "<img src=x onerror=window.__pwned=1>",
+    '"><script>window.__pwned=1</script>',
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-1",
+    "1e309",
+    "1e999999",
+    "-0",
+    "0x10",
+    "",
+    " ",
+    ",,,",
+    "1,2,3,4",
+    "%00",
+    "a" * 5000,
+    "9" * 400,
+]
+KEYS = [
+    "problem", "x0", "optimizers", "steps", "tol", "lr", "rho", "eps", "momentum", "beta1", "beta2",
+    "weight_decay", "centered", "schedule", "gradient_descent.lr", "adam.rho", "__proto__.lr", "__proto__",
+    "constructor", "rmsprop-pytorch.__proto__", "toString",
+]  # fmt: skip
+
+
+def _no_injection(page):
+    assert page.evaluate(
+        "() => window.__pwned === undefined && document.querySelectorAll('img[src=x], [onerror]').length === 0"
+    )
+
+
+def test_hostile_addresses_are_refused_with_a_message_and_the_rest_keeps_working(browser, site_url):
+    for query in (
+        "?problem=__proto__",
+        "?problem=constructor&lr=0.1",
+        "?problem=toString&optimizers=__proto__,adam",
+        "?x0=<img src=x onerror=window.__pwned=1>&lr=-1",
+        "?__proto__[lr]=1&constructor.prototype.x=1",
+    ):
+        page = open_playground(browser, site_url, query, reduced_motion="reduce")
+        wait_until_drawn(page)
+        assert page.errors == [], (query, page.errors)
+        _no_injection(page)
+        assert page.locator(".pg-refused li").count() >= 1, query
+        assert len(page.evaluate("() => window.rmspropDocs.playground.drawn()")) >= 1
+        page.context.close()
+    page = open_playground(browser, site_url, "?problem=quadratic", reduced_motion="reduce")
+    for key in KEYS:
+        for value in HOSTILE:
+            query = urllib.parse.urlencode({key: value, "optimizers": "rmsprop-pytorch,adam"})
+            refused = page.evaluate("(q) => window.rmspropDocs.playground.load('?' + q)", query)
+            assert isinstance(refused, list)
+    wait_until_drawn(page)
+    assert page.errors == []
+    _no_injection(page)
+    assert "Ignored" in page.locator(".pg-refused").inner_text()
+    page.context.close()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.sampled_from(KEYS),
+            st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30), st.floats().map(repr), st.integers().map(str)),
+        ),
+        max_size=6,
+    )
+)
+def test_generated_addresses_never_throw(page, pairs):
+    query = urllib.parse.urlencode(pairs)
+    refused = page.evaluate(
+        "(q) => { const r = window.rmspropDocs.parsePlaygroundState('?' + q); "
+        "return {refused: r.refused, problem: r.state.problem, n: r.state.optimizers.length}; }",
+        query,
+    )
+    assert refused["problem"] in PROBLEMS and refused["n"] >= 1
+    assert all(isinstance(m, str) for m in refused["refused"])

@@ -213,6 +213,12 @@
   };
   const PROBLEM_NAMES = Object.keys(PROBLEMS);
 
+  // A name looked up in one of the tables above: only the table's own keys count, so that
+  // "__proto__", "constructor" or "toString" name nothing (rather than Object.prototype's members).
+  function own(table, name) {
+    return typeof name === "string" && Object.hasOwn(table, name) ? table[name] : undefined;
+  }
+
   // ---------------------------------------------------------------- correctly rounded pow and cos
 
   // Python's schedules call libm's pow and cos, which round to nearest in all
@@ -286,6 +292,10 @@
       k = Math.floor(k / 2);
       if (k > 0) [square, squareExp] = normalized(ddMul(square, square), 2 * squareExp);
     }
+    return ddToDouble(result, resultExp);
+  }
+
+  function ddToDouble(result, resultExp) {
     let value = result[0] + result[1];
     // Scale back by 2**resultExp in exact power-of-two steps; only the last may round.
     while (resultExp < -1000) {
@@ -299,6 +309,20 @@
       if (!Number.isFinite(value)) return value;
     }
     return value * 2 ** resultExp;
+  }
+
+  // base ** 1, base ** 2, ... one call each: the running product in double-double (about 100 bits, so
+  // its rounding is powInt's but for ties closer than 2**-90), one multiplication a step instead of a
+  // whole powInt.  Adam asks for beta ** t at every step t.
+  function powers(base) {
+    if (base === 0 || base === 1) return () => base;
+    const [b, bExp] = normalized([base, 0], 0);
+    let product = [1, 0];
+    let exponent = 0;
+    return () => {
+      [product, exponent] = normalized(ddMul(product, b), exponent + bExp);
+      return ddToDouble(product, exponent);
+    };
   }
 
   const HALF_PI = [1.5707963267948966, 6.123233995736766e-17, -1.4973849048591698e-33];
@@ -519,16 +543,34 @@
     const beta1 = unitInterval("beta1", options.beta1 ?? 0.9);
     const beta2 = unitInterval("beta2", options.beta2 ?? 0.999);
     const eps = positive("eps", options.eps ?? 1e-8);
+    // beta ** t for the steps in order (a run), from running products; any other t from powInt.
+    let next1 = powers(beta1);
+    let next2 = powers(beta2);
+    let last = 0;
+    let corrections = [1, 1];
+    const powersAt = (t) => {
+      if (t !== last + 1) {
+        if (t === last) return corrections;
+        return [powInt(beta1, t), powInt(beta2, t)];
+      }
+      last = t;
+      corrections = [next1(), next2()];
+      return corrections;
+    };
     return {
       name: "adam",
-      init: (x) => ({ m: x.map(() => 0), nu: x.map(() => 0), count: 0 }),
+      init: (x) => {
+        [next1, next2, last] = [powers(beta1), powers(beta2), 0];
+        return { m: x.map(() => 0), nu: x.map(() => 0), count: 0 };
+      },
       update: (g, state) => {
         const lrT = learningRate(lr, state.count);
         const t = state.count + 1;
         const m = g.map((gi, i) => leakyMean(state.m[i], gi, beta1, "torch"));
         const nu = g.map((gi, i) => leakyMeanOfSquares(state.nu[i], gi, beta2, "torch"));
-        const correction1 = 1 - powInt(beta1, t);
-        const correction2 = Math.sqrt(1 - powInt(beta2, t));
+        const [power1, power2] = powersAt(t);
+        const correction1 = 1 - power1;
+        const correction2 = Math.sqrt(1 - power2);
         const stepSize = lrT / correction1;
         const delta = m.map((mi, i) => (-stepSize * mi) / (Math.sqrt(nu[i]) / correction2 + eps));
         return [delta, { m, nu, count: t }];
@@ -611,19 +653,75 @@
     return Math.sqrt(sum);
   }
 
-  // Trajectory.steps_to: the first step within tol of the minimum, or null.
+  function minimumOf(problemName) {
+    const problem = own(PROBLEMS, problemName);
+    if (!problem) throw new Error(`problem must be one of ${PROBLEM_NAMES.join(", ")}, got ${pyRepr(problemName)}`);
+    return problem.minimum;
+  }
+
+  // Trajectory.steps_to: the first step within tol of the minimum (distance <= tol, as
+  // stepping.within), or null.
   function stepsTo(points, problemName, tol) {
-    const minimum = PROBLEMS[problemName].minimum;
+    const minimum = minimumOf(problemName);
     for (let t = 0; t < points.length; t++) if (distance(points[t], minimum) <= tol) return t;
     return null;
+  }
+
+  // Trajectory.steps_to_stay: the first step from which every later point is within tol, or null.
+  function stepsToStay(points, problemName, tol) {
+    const minimum = minimumOf(problemName);
+    let last = -1;
+    for (let t = points.length - 1; t >= 0; t--) {
+      if (!(distance(points[t], minimum) <= tol)) {
+        last = t;
+        break;
+      }
+    }
+    if (last < 0) return 0;
+    return last + 1 < points.length ? last + 1 : null;
+  }
+
+  // The fair race of the "Why RMSprop" page (sweep.best_learning_rate): every rate of the grid
+  // np.geomspace(1e-3, 10, 21) (its values as NumPy prints them), 5000 steps, and the score is the step
+  // from which the run stays within 0.01 of the minimum; ties go to the smaller rate.
+  const RATE_GRID = [
+    0.001, 0.001584893192461114, 0.0025118864315095794, 0.003981071705534973, 0.006309573444801929, 0.01,
+    0.01584893192461114, 0.025118864315095808, 0.039810717055349734, 0.06309573444801933, 0.1,
+    0.1584893192461114, 0.25118864315095824, 0.3981071705534973, 0.6309573444801936, 1.0, 1.584893192461114,
+    2.5118864315095824, 3.981071705534973, 6.309573444801936, 10.0,
+  ];
+  const FAIR_RACE = { lrs: RATE_GRID, steps: 5000, tol: 0.01, stay: true };
+
+  function bestLearningRate(config, rule = {}) {
+    const { lrs, steps, tol, stay } = { ...FAIR_RACE, ...rule };
+    let best = { lr: null, steps: null };
+    for (const lr of lrs) {
+      let points;
+      try {
+        points = trace({ ...config, lr, steps }).points;
+      } catch (error) {
+        if (error.name !== "DivergenceError") throw error;
+        if (stay) continue; // a run that stopped being finite never stays anywhere
+        points = error.points;
+      }
+      const when = stay ? stepsToStay(points, config.problem, tol) : stepsTo(points, config.problem, tol);
+      if (when !== null && (best.steps === null || when < best.steps)) best = { lr, steps: when };
+    }
+    return best;
   }
 
   const api = {
     trace,
     stepsTo,
+    stepsToStay,
+    bestLearningRate,
+    RATE_GRID,
+    FAIR_RACE,
+    own,
     schedule,
     parseSchedule,
     powInt,
+    powers,
     cosine,
     DivergenceError,
     PROBLEMS,
