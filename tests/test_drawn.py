@@ -40,18 +40,6 @@ def same(a, b):
     np.testing.assert_array_equal(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
 
 
-# --- The committed files are what the code draws ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", sorted(figures.FIGURES))
-def test_rendered_again_the_figure_is_the_committed_bytes(name, tmp_path):
-    spec = figures.FIGURES[name]
-    entry = assets.render(spec, tmp_path)
-    assert entry["files"] == MANIFEST["figures"][name]["files"]
-    for output in spec.outputs:
-        assert (tmp_path / output).read_bytes() == (ASSETS / output).read_bytes(), output
-
-
 # --- Animations ------------------------------------------------------------------------------------------------------
 
 
@@ -395,3 +383,83 @@ def test_static_figures_are_700_px_wide_and_stacked_in_one_column():
 def test_story_distance_helper_is_steppings():
     points = np.array([[2.0, -1.0], [1.0, 0.0]])
     same(story._distances("quadratic", points), stepping.distance(points, problems.get("quadratic").minimum_in(points)))
+
+
+# --- The registry, rebuilt from its own functions -------------------------------------------------------------------
+#
+# FIGURES is built while the package is imported, before a mutation run switches a mutant on: these tests call the
+# functions that build it, so a mutant in them changes what they return here.
+
+
+def test_an_animation_takes_the_posts_settings_by_default():
+    spec = figures._animation("a", "alt text", problem="cubic", x0=(-1.0,), lr=0.02)
+    assert (spec.name, spec.kind, spec.alt) == ("a", "animation", "alt text")
+    assert dict(spec.params) == {
+        "steps": 1000,
+        "lr": 0.02,
+        "rho": 0.9,
+        "eps": 1e-8,
+        "frames": 200,
+        "fps": 50,
+        "style": "default",
+        "problem": "cubic",
+        "x0": (-1.0,),
+    }
+    assert spec.outputs == ("a.gif", "a.png")
+    assert spec.entry_modules == ("rmsprop_docs.trajectory", "rmsprop_docs.render.animation")
+    with pytest.raises(TypeError):
+        spec.params["lr"] = 1.0  # read-only: a figure's parameters are its cache key
+
+
+def test_a_race_runs_at_10_fps_with_14_point_text_by_default():
+    spec = figures._race("r", "alt", problem="bowl", fps=12)
+    assert (spec.name, spec.kind, spec.alt) == ("r", "race", "alt")
+    assert dict(spec.params) == {"fps": 12, "font_size": 14.0, "problem": "bowl"}
+    assert spec.outputs == ("r.gif", "r.png")
+    assert spec.entry_modules == ("rmsprop_docs.trajectory", "rmsprop_docs.render.animation")
+    with pytest.raises(TypeError):
+        spec.params["fps"] = 1
+
+
+def test_a_plot_names_its_drawing_and_the_module_it_lives_in():
+    spec = figures._plot("p", "alt", "story.stability", steps=3)
+    assert (spec.name, spec.kind, spec.alt) == ("p", "plot", "alt")
+    assert dict(spec.params) == {"plot": "story.stability", "steps": 3}
+    assert spec.outputs == ("p.png",)
+    assert spec.entry_modules == ("rmsprop_docs.render.story",)
+    assert figures._plot("q", "alt", "accumulators").entry_modules == ("rmsprop_docs.render.plots",)
+    assert figures.plot_module("training.loss_curves") == "rmsprop_docs.render.training"
+    assert figures.plot_module("eps_placement") == "rmsprop_docs.render.plots"
+    with pytest.raises(TypeError):
+        spec.params["plot"] = "x"
+
+
+def test_the_registry_is_rebuilt_by_its_functions():
+    makers = {"animation": figures._animation, "race": figures._race}
+    for name, spec in figures.FIGURES.items():
+        params = dict(spec.params)
+        if spec.kind == "plot":
+            plot = params.pop("plot")
+            again = figures._plot(name, spec.alt, plot, **params)
+        else:
+            again = makers[spec.kind](name, spec.alt, **params)
+        assert again == spec
+        assert spec.name == name
+
+
+def test_get_names_the_figures_on_a_mistake():
+    assert figures.get("schedules") is figures.FIGURES["schedules"]
+    with pytest.raises(ValueError, match=r"^figure must be one of "):
+        figures.get("no-such-figure")
+
+
+# --- The committed files are what the code draws (last: the costliest judge) -----------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(figures.FIGURES))
+def test_rendered_again_the_figure_is_the_committed_bytes(name, tmp_path):
+    spec = figures.FIGURES[name]
+    entry = assets.render(spec, tmp_path)
+    assert entry["files"] == MANIFEST["figures"][name]["files"]
+    for output in spec.outputs:
+        assert (tmp_path / output).read_bytes() == (ASSETS / output).read_bytes(), output

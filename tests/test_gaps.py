@@ -342,3 +342,30 @@ def test_sign_in_both_arithmetics():
     assert B._sign(np.array([-2.0, 0.0, 3.0])).tolist() == [-1.0, 0.0, 1.0]
     exact = B._sign(np.array([mpmath.mpf(-2), mpmath.mpf(0), mpmath.mpf("1e-30")], dtype=object))
     assert exact.tolist() == [-1, 0, 1] and exact.dtype == np.dtype(int)
+
+
+# --- The framework records, rebuilt from the functions that build them ---------------------------------------------
+#
+# FRAMEWORKS is built while the package is imported, before a mutation run switches a mutant on: these tests call
+# the builders themselves.
+
+
+def test_options_are_built_from_name_default_meaning_triples():
+    built = frameworks._options(("lr", 0.01, "lr"), ("alpha", 0.99, "rho"))
+    assert built == (frameworks.Option("lr", 0.01, "lr"), frameworks.Option("alpha", 0.99, "rho"))
+    assert frameworks.PYTORCH.options == frameworks._options(
+        ("lr", 0.01, "lr"),
+        ("alpha", 0.99, "rho"),
+        ("eps", 1e-8, "eps"),
+        ("weight_decay", 0.0, "weight_decay"),
+        ("momentum", 0.0, "momentum"),
+        ("centered", False, "centered"),
+    )
+
+
+def test_a_fixed_choice_returns_its_convention_whatever_the_options():
+    from rmsprop_docs.optimizers import conventions
+
+    choose = frameworks._fixed(conventions.KERAS)
+    assert choose({}) is conventions.KERAS
+    assert choose({"momentum": 0.9, "centered": True}) is conventions.KERAS
