@@ -66,15 +66,14 @@ def test_each_frame_is_shown_100_over_fps_centiseconds(tmp_path, fps, delay_ms):
 
 # --- Static figures: story ------------------------------------------------------------------------------------------
 
-STABILITY = dict(problem="cubic", x0=(-1.0,), steps=150, lr=0.01, curvature=2 * 3**0.5, tail=12, size=(700, 1000))
+# Not the registry's start and lr (-1, 0.01, the post's): a figure that ignored them would still pass.
+STABILITY = dict(problem="cubic", x0=(-0.9,), steps=150, lr=0.02, curvature=2 * 3**0.5, tail=12, size=(700, 1000))
 
 
-@pytest.fixture(scope="module")
-def stability():
-    return story.stability_figure(**STABILITY)
-
-
-def test_stability_draws_three_arithmetics_in_three_panels(stability):
+def test_stability_draws_three_arithmetics_in_three_panels():
+    # Each test draws its own figure: mutmut maps a test to the functions it calls, and a shared fixture would
+    # be drawn by the first test only.
+    stability = story.stability_figure(**STABILITY)
     near, gain, cycle = stability.axes[:3]
     assert [ax.get_title() for ax in (near, gain, cycle)] == [
         "Distance to the minimum",
@@ -85,9 +84,11 @@ def test_stability_draws_three_arithmetics_in_three_panels(stability):
     assert near.get_yscale() == gain.get_yscale() == "log" and cycle.get_yscale() == "linear"
     assert gain.get_ylim() == (1e-2, 1e6)
     assert legend_labels(stability) == ["float32", "float64", "50 digits"]
+    assert near.title.get_fontsize() == 11 and near.xaxis.label.get_fontsize() == 10  # drawn in PLOT_RC
 
 
-def test_stability_gain_is_lr_times_curvature_over_root_v_at_steps_1_to_n(stability):
+def test_stability_gain_is_lr_times_curvature_over_root_v_at_steps_1_to_n():
+    stability = story.stability_figure(**STABILITY)
     steps, lr, h = STABILITY["steps"], STABILITY["lr"], STABILITY["curvature"]
     gain = stability.axes[1]
     drawn = lines(gain, steps)
@@ -95,20 +96,21 @@ def test_stability_gain_is_lr_times_curvature_over_root_v_at_steps_1_to_n(stabil
     (reference,) = [line for line in lines(gain) if line not in drawn]
     assert list(reference.get_ydata()) == [2, 2]
     for line, (_, options) in zip(drawn, story.RUNS, strict=True):
-        path = trace("cubic", [-1.0], rmsprop(lr=lr), steps, **options)
+        path = trace("cubic", [-0.9], rmsprop(lr=lr), steps, **options)
         v = np.array([float(a) for a in path.accumulators[:, 0]])
         same(line.get_xdata(), np.arange(1, steps + 1))
         np.testing.assert_allclose(line.get_ydata(), lr * h / np.sqrt(v), rtol=1e-15, atol=0)
 
 
-def test_stability_distance_and_cycle_are_the_runs(stability):
+def test_stability_distance_and_cycle_are_the_runs():
+    stability = story.stability_figure(**STABILITY)
     steps, tail = STABILITY["steps"], STABILITY["tail"]
     near, _, cycle = stability.axes[:3]
     distance_lines = [line for line in lines(near, steps + 1)]
     cycle_lines = lines(cycle, tail)
     assert [line.get_label() for line in distance_lines] == ["float32", "float64", "50 digits"]
     for (_, options), far, last in zip(story.RUNS, distance_lines, cycle_lines, strict=True):
-        path = trace("cubic", [-1.0], rmsprop(lr=STABILITY["lr"]), steps, **options)
+        path = trace("cubic", [-0.9], rmsprop(lr=STABILITY["lr"]), steps, **options)
         distance = np.array([float(d) for d in path.distances])
         same(far.get_ydata(), np.where(distance == 0, np.nan, distance))
         same(last.get_xdata(), np.arange(steps + 1 - tail, steps + 1))
@@ -119,7 +121,7 @@ def test_stability_distance_and_cycle_are_the_runs(stability):
 
 def test_stability_marks_where_float64_lands_on_the_minimum():
     # The quadratic's float32 run lands on (2, -1) exactly: a marker one step before and a note say so.
-    params = {**STABILITY, "problem": "quadratic", "x0": (1.0, 0.0), "curvature": 6.0, "steps": 200}
+    params = {**STABILITY, "problem": "quadratic", "x0": (1.0, 0.0), "curvature": 6.0, "steps": 200, "lr": 0.01}
     figure = story.stability_figure(**params)
     near = figure.axes[0]
     path = trace("quadratic", [1.0, 0.0], rmsprop(lr=0.01), 200, dtype="float32")
@@ -140,6 +142,7 @@ def test_schedules_draw_the_distance_of_each_schedule():
     (ax,) = figure.axes
     assert ax.get_title() == "Distance to the minimum, lr starting at 0.02" and ax.get_xlabel() == "step"
     assert legend_labels(figure) == ["constant", "step", "cosine"]
+    assert ax.title.get_fontsize() == 11  # drawn in PLOT_RC
     rates = [0.02, schedule(lr=0.02, **plans[0]), schedule(lr=0.02, **plans[1])]
     for line, rate in zip(lines(ax), rates, strict=True):
         distance = trace("quadratic", [1.0, 0.0], rmsprop(lr=rate), 100).distances
@@ -161,16 +164,20 @@ def test_forgetting_bars_are_the_weights_of_old_squared_gradients():
         assert all(b.get_width() == pytest.approx(width) for b in mine)
     assert legend_labels(figure) == ["ρ = 0.5", "ρ = 0.9"]
     assert ax.get_xlim() == (-1, 6)
+    assert ax.title.get_fontsize() == 11  # drawn in PLOT_RC
     assert ax.get_title() == "Weight of g² from k steps ago: (1 − ρ) ρᵏ"
     assert ax.get_xlabel() == "age k of the squared gradient (steps)" and ax.get_ylabel() == "weight in v"
 
 
-@pytest.fixture(scope="module")
-def variants():
-    return story.variant_effects_figure(lr=0.02, steps=50, weight_decay=1.0, size=(700, 1300))
+def test_variant_effects_draws_momentum_centered_and_weight_decay():
+    variants = story.variant_effects_figure(lr=0.02, steps=50, weight_decay=1.0, size=(700, 1300))
+    assert [ax.title.get_fontsize() for ax in variants.axes[:3]] == [11] * 3  # drawn in PLOT_RC
+    _variant_momentum(variants)
+    _variant_centered(variants)
+    _variant_weight_decay(variants)
 
 
-def test_variant_effects_momentum_panel_is_the_two_runs(variants):
+def _variant_momentum(variants):
     mom = variants.axes[0]
     assert mom.get_title() == "Momentum 0.9"
     drawn = lines(mom, 51)
@@ -181,7 +188,7 @@ def test_variant_effects_momentum_panel_is_the_two_runs(variants):
         same(line.get_ydata(), points[:, 1])
 
 
-def test_variant_effects_centered_steps_under_a_steady_gradient(variants):
+def _variant_centered(variants):
     cen = variants.axes[1]
     assert cen.get_title() == "Centered: steps under g = 1" and cen.get_ylim() == (5e-3, 1e7)
     drawn = lines(cen, 400)
@@ -198,7 +205,7 @@ def test_variant_effects_centered_steps_under_a_steady_gradient(variants):
     assert list(plain.get_ydata()) == [0.02, 0.02]
 
 
-def test_variant_effects_weight_decay_rests_where_each_decay_settles(variants):
+def _variant_weight_decay(variants):
     wd = variants.axes[2]
     assert wd.get_title() == "Weight decay 1: resting points"
     paths = lines(wd, 20001)
@@ -213,6 +220,11 @@ def test_variant_effects_weight_decay_rests_where_each_decay_settles(variants):
         same(line.get_ydata(), points[:, 1])
         same([end.get_xdata()[0], end.get_ydata()[0]], points[-1])
     np.testing.assert_allclose(ends[1].get_xydata()[0], [1.0, -0.5], atol=0.02)  # decoupled: (1, -0.5)
+
+
+def test_story_points_checks_the_start_under_its_name():
+    with pytest.raises(ValueError, match=r"^x0 must"):
+        story._points("quadratic", (1.0,), rmsprop(), 3)
 
 
 def test_story_points_are_the_trace_points():
@@ -306,11 +318,13 @@ def test_hinton_drift_lines_are_the_drift_runs():
     assert [ax.get_xlabel() for ax in (flat, curved)] == ["mini-batch step"] * 2
     assert [ax.get_ylabel() for ax in (flat, curved)] == ["w"] * 2
     assert legend_labels(figure) == list(training.DRIFT_SHOWN)
+    assert flat.title.get_fontsize() == 11 and curved.title.get_fontsize() == 11  # drawn in PLOT_RC
     for i, name in enumerate(training.DRIFT_SHOWN):
         make = drift.CONTENDERS[name]
         flat_run, curved_run = drift.drift(make(), 60), drift.drift(make(), 60, curvature=2.0)
         same(lines(flat, len(flat_run))[i].get_ydata(), flat_run)
         same(lines(curved, len(curved_run))[i].get_ydata(), curved_run)
+        assert lines(curved, len(curved_run))[i].get_label() == lines(flat, len(flat_run))[i].get_label() == name
     references = sorted(line.get_ydata()[0] for line in lines(curved, 2))
     assert references == [-0.05, 0.0]
 
@@ -322,6 +336,7 @@ def test_loss_curves_are_the_medians_of_the_comparison(model):
     assert train_ax.get_title() == f"training loss (mini-batches), {model}"
     assert test_ax.get_title() == f"test loss, {model}"
     assert train_ax.get_yscale() == test_ax.get_yscale() == "log" and train_ax.get_xlabel() == "epoch"
+    assert train_ax.title.get_fontsize() == 11  # drawn in PLOT_RC
     result = compare.comparison(compare.Settings(model=model))
     assert legend_labels(figure) == [row["label"] for row in result["results"]]
     for ax, key in ((train_ax, "train_curves"), (test_ax, "test_curves")):
@@ -348,6 +363,7 @@ def test_batch_size_effect_points_are_the_medians_over_the_seeds():
     sizes = result["settings"]["batch_sizes"]
     assert ax.get_xscale() == ax.get_yscale() == "log" and ax.get_xlabel() == "batch size"
     assert ax.get_ylabel() == f"training loss after {result['settings']['steps']} steps"
+    assert ax.xaxis.label.get_color() == plots.PLOT_RC["axes.labelcolor"]  # drawn in PLOT_RC
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         f"{s}" + (" (full)" if s == max(sizes) else "") for s in sizes
     ]
