@@ -369,3 +369,45 @@ def test_a_fixed_choice_returns_its_convention_whatever_the_options():
     choose = frameworks._fixed(conventions.KERAS)
     assert choose({}) is conventions.KERAS
     assert choose({"momentum": 0.9, "centered": True}) is conventions.KERAS
+
+
+def test_a_baseline_called_without_arguments_takes_torchs_defaults():
+    # Read through a call, not the signature: a default is what the function uses when nothing is passed.
+    recorded = TORCH["defaults"]
+    for name, make in TORCH_OPTIMIZERS.items():
+        hyper = make().hyperparameters
+        for key, value in recorded[name].items():
+            ours = {"alpha": "rho"}.get(key, key) if name == "rmsprop" else key
+            if ours in hyper:
+                expected = tuple(value) if isinstance(value, list) else value
+                assert hyper[ours] == expected, (name, key)
+    assert B.gradient_descent().hyperparameters == B.sign_descent().hyperparameters == {"lr": 0.01}
+
+
+def test_nesterov_without_momentum_is_refused_naming_both():
+    with pytest.raises(ValueError, match=r"^nesterov=True needs momentum in \(0, 1\) and dampening 0"):
+        B.sgd(nesterov=True)
+
+
+def test_sgd_starts_with_a_zero_buffer_in_the_points_shape():
+    state = B.sgd(momentum=0.9).init(np.ones(3))
+    assert state.momentum_buffer.tolist() == [0.0, 0.0, 0.0] and state.count == 0
+    assert B.sgd().init(np.ones(2)).momentum_buffer.shape == (2,)
+
+
+def test_sgd_rows_without_momentum_in_a_sweep_are_plain_gradient_descent():
+    # A momentum column with a 0 in it: that row takes g itself, not its damped buffer.
+    opt = B.sgd(lr=0.1, momentum=np.array([[0.0], [0.9]]), dampening=0.5)
+    x = np.zeros((2, 1))
+    state = opt.init(x)
+    deltas = []
+    for g in (1.0, 2.0, 3.0):
+        delta, state = opt.update(np.full((2, 1), g), state, x)
+        deltas.append(delta[:, 0].tolist())
+    assert [d[0] for d in deltas] == [-0.1, -0.2, -0.30000000000000004]
+    assert deltas[1][1] == pytest.approx(-0.1 * (0.9 * 1.0 + 0.5 * 2.0))
+
+
+def test_rprop_starts_every_step_size_at_the_first_rate_of_its_schedule():
+    state = B.rprop(lr=HALVING).init(np.zeros(2))
+    assert state.step_size.tolist() == [0.1, 0.1] and state.prev.tolist() == [0.0, 0.0] and state.count == 0
