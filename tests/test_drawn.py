@@ -238,21 +238,23 @@ def test_story_points_are_the_trace_points():
 
 
 def test_accumulators_draws_each_runs_v_and_effective_lr():
-    figure = plots.accumulators_figure(problem="quadratic", x0=(1.0, 0.0), steps=60, lr=0.05, rho=0.8, size=(700, 700))
+    figure = plots.accumulators_figure(problem="quadratic", x0=(0.5, 0.5), steps=60, lr=0.05, rho=0.8, size=(700, 700))
     left, right = figure.axes[:2]
     assert left.get_title() == "Accumulator v (first coordinate)"
     assert right.get_title() == "Effective learning rate |Δx| / |g|"
     assert left.get_xlabel() == right.get_xlabel() == "step" and left.get_yscale() == right.get_yscale() == "log"
     assert legend_labels(figure) == ["Adagrad", "RMSprop (ρ = 0.8)"]
-    runs = [trace("quadratic", [1.0, 0.0], opt, 60) for opt in (adagrad(lr=0.05), rmsprop(lr=0.05, rho=0.8))]
+    runs = [trace("quadratic", [0.5, 0.5], opt, 60) for opt in (adagrad(lr=0.05), rmsprop(lr=0.05, rho=0.8))]
     for i, path in enumerate(runs):
         same(lines(left)[i].get_ydata(), path.accumulators[:, 0])
         same(lines(right)[i].get_ydata(), path.effective_lr[:, 0])
     assert [line.get_linewidth() for line in lines(left)] == [1.2, 2.6]  # RMSprop drawn wider
+    assert [line.get_label() for line in lines(right)] == ["Adagrad", "RMSprop (ρ = 0.8)"]
+    assert left.title.get_fontsize() == 11  # drawn in PLOT_RC
 
 
 def test_eps_placement_draws_each_conventions_path_and_distance():
-    figure = plots.eps_placement_figure(problem="quadratic", x0=(1.0, 0.0), steps=80, lr=0.05, eps=0.5, size=(700, 800))
+    figure = plots.eps_placement_figure(problem="quadratic", x0=(0.5, 0.5), steps=80, lr=0.05, eps=0.5, size=(700, 800))
     left, right = figure.axes[:2]
     assert left.get_title() == "Paths with eps = 0.5" and right.get_title() == "Distance to the minimum"
     assert right.get_xlabel() == "step" and left.get_xlabel() == "x" and left.get_ylabel() == "y"
@@ -260,24 +262,26 @@ def test_eps_placement_draws_each_conventions_path_and_distance():
     paths = lines(left, 81)
     minimum = problems.get("quadratic").minimum
     for i, convention in enumerate(("pytorch", "keras", "tf1")):
-        points = trace("quadratic", [1.0, 0.0], rmsprop(lr=0.05, eps=0.5, convention=convention), 80).points
+        points = trace("quadratic", [0.5, 0.5], rmsprop(lr=0.05, eps=0.5, convention=convention), 80).points
         same(paths[i].get_xydata(), points)
         same(lines(right)[i].get_ydata(), np.linalg.norm(points - np.asarray(minimum), axis=1))
+        assert lines(right)[i].get_label() == convention
     (star,) = [line for line in lines(left) if line.get_marker() == "*"]
     same(star.get_xydata()[0], minimum)
     (start,) = [line for line in lines(left) if line.get_marker() == "o"]
-    same(start.get_xydata()[0], [1.0, 0.0])
+    same(start.get_xydata()[0], [0.5, 0.5])
+    assert left.title.get_fontsize() == 11  # drawn in PLOT_RC
     assert left.get_xlim() == tuple(problems.get("quadratic").bounds[0])
 
 
 def test_hyperparameter_map_colours_the_steps_to_tolerance():
     figure = plots.hyperparameter_map_figure(
-        problem="quadratic", x0=(1.0, 0.0), steps=300, tol=0.05, lrs=(1e-3, 0.5, 5), rhos=(0.0, 0.9, 4), size=(700, 480)
+        problem="quadratic", x0=(0.5, 0.5), steps=300, tol=0.05, lrs=(1e-3, 0.5, 5), rhos=(0.0, 0.9, 4), size=(700, 480)
     )
     ax = figure.axes[0]
     (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
     lrs, rhos = np.geomspace(1e-3, 0.5, 5), np.linspace(0.0, 0.9, 4)
-    reached = sweep("quadratic", [1.0, 0.0], 300, tol=0.05, **grid(lr=lrs, rho=rhos)).steps_to_tol.reshape(5, 4)
+    reached = sweep("quadratic", [0.5, 0.5], 300, tol=0.05, **grid(lr=lrs, rho=rhos)).steps_to_tol.reshape(5, 4)
     drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(5, 4)
     same(drawn, np.where(reached < 0, np.nan, reached))
     assert np.isnan(drawn).any() and not np.isnan(drawn).all()  # some never reach the tolerance
@@ -285,6 +289,7 @@ def test_hyperparameter_map_colours_the_steps_to_tolerance():
     assert ax.get_ylabel() == "learning rate"
     assert ax.get_title() == "Steps until within 0.05 of the minimum (grey: never in 300)"
     assert mesh.norm.__class__.__name__ == "LogNorm"
+    assert ax.title.get_fontsize() == 11  # drawn in PLOT_RC
 
 
 def test_plots_registry_names_each_drawing():
@@ -384,6 +389,11 @@ def test_batch_size_effect_points_are_the_medians_over_the_seeds():
 # --- Helpers the figures share --------------------------------------------------------------------------------------
 
 
+def test_plain_power_writes_a_plain_numbers_minus_sign():
+    assert plots.plain_power(r"$\mathdefault{-2.5}$") == "−2.5"
+    assert plots.plain_power(r"$\mathdefault{0.5}$") == "0.5"
+
+
 def test_emphasis_draws_rmsprop_wide_and_on_top():
     assert plots.emphasis("RMSprop (ρ = 0.9)") == {"lw": 2.6, "zorder": 4}
     assert plots.emphasis("Adam") == {"lw": 1.2, "alpha": 0.85}
@@ -479,3 +489,35 @@ def test_rendered_again_the_figure_is_the_committed_bytes(name, tmp_path):
     assert entry["files"] == MANIFEST["figures"][name]["files"]
     for output in spec.outputs:
         assert (tmp_path / output).read_bytes() == (ASSETS / output).read_bytes(), output
+
+
+# --- Styles ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_style_keeps_a_read_only_copy_of_its_settings_and_whole_pixel_sides():
+    from types import MappingProxyType
+
+    from rmsprop_docs.render import styles
+
+    rc = {"font.size": 10}
+    style = styles.Style("s", (320.0, 240.7), 100, rc=rc)
+    rc["font.size"] = 99
+    assert isinstance(style.rc, MappingProxyType) and dict(style.rc) == {"font.size": 10}
+    assert style.size == (320, 240) and all(type(side) is int for side in style.size)
+    assert style.at_size((100.0, 80.0)).size == (100, 80) and style.at_size(None) is style
+
+
+def test_a_style_is_looked_up_by_name_at_a_size():
+    from rmsprop_docs.render import styles
+
+    assert styles.get("post").name == "post" and styles.get("default", (300, 200)).size == (300, 200)
+    with pytest.raises(ValueError, match=r"^style must be one of default, post"):
+        styles.get("fancy")
+
+
+def test_contour_levels_of_a_flat_surface_are_spread_over_a_tiny_span():
+    from rmsprop_docs.render import styles
+
+    levels = styles.contour_levels(np.full((3, 3), 2.0), count=5)
+    assert levels[0] == 2.0 + 1e-15 and levels[-1] == 2.0 + 1e-12
+    np.testing.assert_allclose(styles.contour_levels(np.array([1.0, 11.0]), 3), [1.01, 1 + 10**-0.5, 11.0])
