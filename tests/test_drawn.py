@@ -418,11 +418,12 @@ def test_story_distance_helper_is_steppings():
 
 
 def test_an_animation_takes_the_posts_settings_by_default():
-    spec = figures._animation("a", "alt text", problem="cubic", x0=(-1.0,), lr=0.02)
+    assert figures._animation("b", "alt", lr=0.02).params["lr"] == 0.02  # a parameter given wins
+    spec = figures._animation("a", "alt text", problem="cubic", x0=(-1.0,))
     assert (spec.name, spec.kind, spec.alt) == ("a", "animation", "alt text")
     assert dict(spec.params) == {
         "steps": 1000,
-        "lr": 0.02,
+        "lr": 0.01,
         "rho": 0.9,
         "eps": 1e-8,
         "frames": 200,
@@ -438,9 +439,10 @@ def test_an_animation_takes_the_posts_settings_by_default():
 
 
 def test_a_race_runs_at_10_fps_with_14_point_text_by_default():
-    spec = figures._race("r", "alt", problem="bowl", fps=12)
+    assert figures._race("s", "alt", fps=12).params["fps"] == 12
+    spec = figures._race("r", "alt", problem="bowl")
     assert (spec.name, spec.kind, spec.alt) == ("r", "race", "alt")
-    assert dict(spec.params) == {"fps": 12, "font_size": 14.0, "problem": "bowl"}
+    assert dict(spec.params) == {"fps": 10, "font_size": 14.0, "problem": "bowl"}
     assert spec.outputs == ("r.gif", "r.png")
     assert spec.entry_modules == ("rmsprop_docs.trajectory", "rmsprop_docs.render.animation")
     with pytest.raises(TypeError):

@@ -5,6 +5,8 @@
 * Training measures the validation loss on the validation split, and records the steps its settings imply.
 """
 
+import ast
+import hashlib
 import json
 import re
 
@@ -411,3 +413,43 @@ def test_sgd_rows_without_momentum_in_a_sweep_are_plain_gradient_descent():
 def test_rprop_starts_every_step_size_at_the_first_rate_of_its_schedule():
     state = B.rprop(lr=HALVING).init(np.zeros(2))
     assert state.step_size.tolist() == [0.1, 0.1] and state.prev.tolist() == [0.0, 0.0] and state.count == 0
+
+
+# --- dependencies: relative imports, empty modules, the digest's layout ---------------------------------------------
+
+from rmsprop_docs import dependencies  # noqa: E402
+
+
+def _substituted(monkeypatch, sources: dict[str, bytes]) -> None:
+    real = dependencies.read
+    monkeypatch.setattr(dependencies, "read", lambda module: sources.get(module) or real(module))
+
+
+def test_a_name_a_package_takes_by_relative_import_is_its_module(monkeypatch):
+    _substituted(monkeypatch, {"rmsprop_docs.optimizers": b"from .baselines import adam\n"})
+    tree = ast.parse("from rmsprop_docs.optimizers import adam")
+    assert dependencies.imported_modules(tree) == {"rmsprop_docs.optimizers", "rmsprop_docs.optimizers.baselines"}
+
+
+def test_closure_follows_a_relative_import_from_the_importing_module(monkeypatch):
+    _substituted(monkeypatch, {"rmsprop_docs.files": b"from . import validation\nfrom .render import limits\n"})
+    assert dependencies.closure(["rmsprop_docs.files"]) == [
+        "rmsprop_docs.files",
+        "rmsprop_docs.render",
+        "rmsprop_docs.render.limits",
+        "rmsprop_docs.validation",
+    ]
+
+
+def test_an_empty_module_behaves_like_a_comment():
+    assert dependencies.behaviour("") == dependencies.behaviour("# nothing here\n")
+
+
+def test_the_digest_hashes_each_module_name_and_behaviour_in_order():
+    roots = ["rmsprop_docs.render.limits"]
+    expected = hashlib.sha256()
+    for module in dependencies.closure(roots):
+        expected.update(module.encode() + b"\0" + dependencies.module_digest(module).encode() + b"\0")
+    assert dependencies.closure(roots) == ["rmsprop_docs.render.limits", "rmsprop_docs.validation"]
+    assert dependencies.digest(roots) == expected.hexdigest()
+    assert dependencies.digest(["rmsprop_docs.validation"]) != dependencies.digest(roots)
