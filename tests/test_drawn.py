@@ -523,3 +523,113 @@ def test_contour_levels_of_a_flat_surface_are_spread_over_a_tiny_span():
     levels = styles.contour_levels(np.full((3, 3), 2.0), count=5)
     assert levels[0] == 2.0 + 1e-15 and levels[-1] == 2.0 + 1e-12
     np.testing.assert_allclose(styles.contour_levels(np.array([1.0, 11.0]), 3), [1.01, 1 + 10**-0.5, 11.0])
+
+
+# --- The asset build, on a folder of its own ------------------------------------------------------------------------
+#
+# tests/test_assets.py checks docs/assets against keys that hash the code; these build a fresh folder, so they
+# judge what the build does whatever the code's hash.
+
+FIGURE = "forgetting"  # the quickest figure to render
+
+
+def _built(folder, names=(FIGURE,), **options):
+    result = assets.build(folder, list(names), **options)
+    return result, json.loads((folder / "manifest.json").read_text())
+
+
+def test_a_build_renders_what_is_missing_records_it_and_then_renders_nothing(tmp_path):
+    result, manifest = _built(tmp_path, jobs=1)
+    assert list(result.rendered) == [FIGURE] and result.rendered[FIGURE] > 0 and result.removed == []
+    spec = figures.FIGURES[FIGURE]
+    png = tmp_path / f"{FIGURE}.png"
+    assert manifest["figures"] == {
+        FIGURE: {"key": assets.figure_key(spec), "files": {f"{FIGURE}.png": assets.file_hash(png)}}
+    }
+    assert manifest["versions"] == assets.library_versions()
+    assert (tmp_path / "manifest.json").read_text() == json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    assert png.read_bytes() == (ASSETS / f"{FIGURE}.png").read_bytes()
+    stamp = (tmp_path / "manifest.json").stat().st_mtime_ns
+    assert assets.build(tmp_path, [FIGURE]) == ({}, [])
+    assert (tmp_path / "manifest.json").stat().st_mtime_ns == stamp  # nothing to write
+    assert list(assets.build(tmp_path, [FIGURE], force=True, jobs=1).rendered) == [FIGURE]
+
+
+def test_stale_reasons_name_each_cause(tmp_path, monkeypatch):
+    _, manifest = _built(tmp_path, jobs=1)
+    spec = figures.FIGURES[FIGURE]
+    png = tmp_path / f"{FIGURE}.png"
+    assert assets.stale_reasons(tmp_path, [spec], manifest) == {}
+    assert assets.stale_reasons(tmp_path, [spec], {"figures": {}}) == {FIGURE: "never rendered"}
+    changed = {"figures": {FIGURE: {**manifest["figures"][FIGURE], "key": "0"}}}
+    assert assets.stale_reasons(tmp_path, [spec], changed) == {FIGURE: "parameters, code or library versions changed"}
+    png.write_bytes(png.read_bytes() + b"\0")
+    assert assets.stale_reasons(tmp_path, [spec], manifest) == {FIGURE: f"{FIGURE}.png differs from the rendered file"}
+    png.unlink()
+    assert assets.stale_reasons(tmp_path, [spec], manifest) == {FIGURE: f"{FIGURE}.png is missing"}
+    monkeypatch.setattr(assets, "library_versions", lambda: {"numpy": "0", "matplotlib": "0", "pillow": "0"})
+    assert assets.figure_key(spec) != manifest["figures"][FIGURE]["key"]
+    assert assets.load_manifest(tmp_path / "nowhere") == {"figures": {}}
+
+
+def test_a_build_drops_figures_no_longer_registered(tmp_path):
+    _, manifest = _built(tmp_path, jobs=1)
+    manifest["figures"]["retired"] = {"key": "x", "files": {"retired.png": "y", "retired.gif": "z"}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "retired.png").write_bytes(b"old")
+    assert assets.orphans(tmp_path, manifest) == ["retired"]
+    result = assets.build(tmp_path, [FIGURE])
+    assert result == ({}, ["retired"])
+    assert not (tmp_path / "retired.png").exists()
+    assert "retired" not in json.loads((tmp_path / "manifest.json").read_text())["figures"]
+
+
+def test_a_parallel_build_renders_the_same_bytes_and_reports_in_the_order_asked(tmp_path):
+    names = ["minibatch-batch-size", FIGURE]
+    result, manifest = _built(tmp_path, names, jobs=2)
+    assert sorted(result.rendered) == sorted(names)
+    assert list(result.rendered) == names  # in the order asked for, whichever worker finished first
+    for name in names:
+        assert (tmp_path / f"{name}.png").read_bytes() == (ASSETS / f"{name}.png").read_bytes()
+        assert manifest["figures"][name]["key"] == assets.figure_key(figures.FIGURES[name])
+
+
+def test_a_build_first_ships_stale_learning_results(tmp_path, monkeypatch):
+    shipped = []
+    monkeypatch.setattr(assets, "stale_learning", lambda: {"comparison-x.json": "missing (settings or code changed)"})
+    monkeypatch.setattr(compare, "ship", lambda: shipped.append(True))
+    assets.build(tmp_path, [FIGURE], jobs=1)
+    assert shipped == [True]
+    monkeypatch.setattr(assets, "stale_learning", lambda: {})
+    assets.build(tmp_path, [FIGURE], force=True, jobs=1)
+    assert shipped == [True]
+
+
+def test_the_command_checks_builds_and_reports(tmp_path, capsys, monkeypatch):
+    folder = ["--folder", str(tmp_path)]
+    assert assets.main([FIGURE, "--check", *folder]) == 1
+    out = capsys.readouterr().out
+    assert out == f"stale: {FIGURE}: never rendered\n1 figure(s) stale; run: python scripts/build_assets.py\n"
+    assert assets.main([FIGURE, "--jobs", "1", *folder]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"rendered {FIGURE} in ") and out[0].endswith(" s")
+    assert out[1].startswith("1 figure(s) rendered, 0 fresh, in ")
+    assert assets.main([FIGURE, "--check", *folder]) == 0
+    assert capsys.readouterr().out == "all 1 figures fresh\n"
+    assert assets.main([FIGURE, *folder]) == 0
+    assert capsys.readouterr().out.startswith("0 figure(s) rendered, 1 fresh, in ")
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["figures"]["retired"] = {"key": "x", "files": {}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setattr(assets, "stale_learning", lambda: {"r.json": "no longer current"})
+    assert assets.main([FIGURE, "--check", *folder]) == 1
+    assert capsys.readouterr().out == (
+        "stale: retired: no longer registered\nstale: learning result r.json: no longer current\n"
+        "1 figure(s) and 1 learning result(s) stale; run: python scripts/build_assets.py\n"
+    )
+    monkeypatch.setattr(assets, "stale_learning", lambda: {})
+    monkeypatch.setattr(compare, "ship", lambda: None)
+    assert assets.main([FIGURE, *folder]) == 0
+    assert "removed retired (no longer registered)" in capsys.readouterr().out
+    assert assets.main(["no-such-figure", *folder]) == 2
+    assert capsys.readouterr().err.startswith("build_assets: error: figure must be one of ")
