@@ -43,6 +43,7 @@ ALWAYS_COPIED = ("src", "tests", "pyproject.toml", "constraints.txt")
 THRESHOLD = 95.0
 SELECTION_LINE = 'pytest_add_cli_args_test_selection = ["tests/"]'
 DO_NOT_MUTATE = re.compile(r"^do_not_mutate = .*$", re.M)
+CLI_ARGS = re.compile(r"^pytest_add_cli_args = (.*)$", re.M)
 NAME = re.compile(r"`(rmsprop_docs\.[\w.ǁ]+__mutmut_\d+)`")
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}  # a timeout or crash is a changed behaviour too
 
@@ -51,6 +52,12 @@ def modules_map() -> tuple[dict[str, list[str]], list[str]]:
     """Every module's test files, and the modules a plain run judges."""
     table = tomllib.loads((HERE / "modules.toml").read_text())
     return table["modules"], table["default"]
+
+
+def hash_pinned() -> list[str]:
+    """Tests that compare a hash of the code with a committed one: any edit fails them until a rebuild, so a
+    mutation run leaves them out (modules.toml's ``hash_pinned``)."""
+    return tomllib.loads((HERE / "modules.toml").read_text()).get("hash_pinned", [])
 
 
 def equivalents() -> set[str]:
@@ -83,7 +90,13 @@ def prepare(selected: dict[str, list[str]]) -> None:
         sys.exit("pyproject.toml: [tool.mutmut] must have a do_not_mutate = [...] line")
     mutated = sorted(source_file(m) for m in selected)
     narrowed = f'do_not_mutate = ["src/rmsprop_docs/__main__.py"]\nonly_mutate = {json.dumps(mutated)}'
-    (WORK / "pyproject.toml").write_text(DO_NOT_MUTATE.sub(lambda _: narrowed, pyproject, count=1))
+    pyproject = DO_NOT_MUTATE.sub(lambda _: narrowed, pyproject, count=1)
+    found = CLI_ARGS.search(pyproject)
+    if not found:
+        sys.exit("pyproject.toml: [tool.mutmut] must have a pytest_add_cli_args = [...] line")
+    args = tomllib.loads("a = " + found.group(1))["a"] + [a for test in hash_pinned() for a in ("--deselect", test)]
+    pyproject = CLI_ARGS.sub(lambda _: "pytest_add_cli_args = " + json.dumps(args), pyproject, count=1)
+    (WORK / "pyproject.toml").write_text(pyproject)
 
 
 def source_file(module: str) -> str:
