@@ -453,3 +453,36 @@ def test_the_digest_hashes_each_module_name_and_behaviour_in_order():
     assert dependencies.closure(roots) == ["rmsprop_docs.render.limits", "rmsprop_docs.validation"]
     assert dependencies.digest(roots) == expected.hexdigest()
     assert dependencies.digest(["rmsprop_docs.validation"]) != dependencies.digest(roots)
+
+
+# --- Hinton's drift: the table the page prints ----------------------------------------------------------------------
+
+from rmsprop_docs.learning import drift as drift_module  # noqa: E402
+
+
+def test_drift_runs_a_thousand_steps_by_default():
+    path = drift_module.drift(B.sgd(lr=0.01))
+    assert path.shape == (1001,) and path[0] == 0.0
+
+
+def test_the_drift_table_is_each_contenders_run():
+    rows = drift_module.drift_table(steps=200, curvature=0.5)
+    assert [r.name for r in rows] == list(drift_module.CONTENDERS)
+    for row, make in zip(rows, drift_module.CONTENDERS.values(), strict=True):
+        path = drift_module.drift(make(), 200, curvature=0.5)
+        assert row.final == path[-1]
+        assert row.per_cycle == path[-1] - path[-11]
+        assert row.settled == path[-100:].mean()
+        assert row.largest == np.abs(path).max()
+    assert rows[0] == drift_module.DriftRow("SGD", *rows[0][1:])
+
+
+def test_the_printed_drift_table(capsys):
+    drift_module.print_drift_table(steps=100)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "optimizer             w at the end  per cycle  mean, last 100  largest |w|"
+    rows = drift_module.drift_table(steps=100)
+    assert len(lines) == 1 + len(rows)
+    for line, r in zip(lines[1:], rows, strict=True):
+        assert line == f"{r.name:<20}{r.final:>14.4f}{r.per_cycle:>11.5f}{r.settled:>16.4f}{r.largest:>13.4f}"
+    assert lines[3].startswith("Rprop               ")
