@@ -486,3 +486,39 @@ def test_the_printed_drift_table(capsys):
     for line, r in zip(lines[1:], rows, strict=True):
         assert line == f"{r.name:<20}{r.final:>14.4f}{r.per_cycle:>11.5f}{r.settled:>16.4f}{r.largest:>13.4f}"
     assert lines[3].startswith("Rprop               ")
+
+
+# --- The digit models: names, initial parameters, and losses of large logits ----------------------------------------
+
+
+def test_the_models_are_named_and_sized():
+    assert models.mlp(16).name == "MLP, 16 tanh units" and models.mlp(16).size == 64 * 16 + 16 + 16 * 10 + 10
+    assert models.softmax_regression().name == "softmax regression" and models.softmax_regression().size == 650
+
+
+def test_the_mlp_starts_glorot_uniform_with_zero_biases():
+    theta = models.mlp(16).init(np.random.default_rng(0))
+    w1, b1, w2, b2 = np.split(theta, [64 * 16, 64 * 16 + 16, 64 * 16 + 16 + 160])
+    for w, bound in ((w1, np.sqrt(6 / (64 + 16))), (w2, np.sqrt(6 / (16 + 10)))):
+        assert np.abs(w).max() <= bound and w.min() < -0.9 * bound and w.max() > 0.9 * bound
+    assert not b1.any() and not b2.any()
+
+
+def test_softmax_regression_starts_near_zero_with_zero_biases():
+    theta = models.softmax_regression().init(np.random.default_rng(0))
+    weights, biases = theta[:640], theta[640:]
+    assert abs(weights.mean()) < 0.002 and 0.009 < weights.std() < 0.011 and not biases.any()
+
+
+def test_losses_of_large_logits_stay_finite_row_by_row():
+    # Each row's logits are shifted by that row's own maximum: a global shift would underflow the small rows,
+    # a shift the wrong way would overflow.
+    model = models.softmax_regression(features=1, classes=2)
+    theta = np.array([[800.0, 0.0, 0.0, 0.0], [-800.0, 0.0, 0.0, 0.0]])  # W = [[w, 0]], b = 0: logits (w x, 0)
+    x, y = np.array([[1.0]]), np.array([1])
+    loss, grad = model.loss_and_grad(theta, x, y)
+    np.testing.assert_allclose(loss, [800.0, 0.0], atol=1e-12)
+    assert np.isfinite(grad).all()
+    eval_loss, accuracy = models.evaluate(model, theta, x, y)
+    np.testing.assert_allclose(eval_loss, [800.0, 0.0], atol=1e-12)
+    assert accuracy.tolist() == [0.0, 1.0]
