@@ -188,3 +188,41 @@ def test_the_home_pages_first_screen_shows_the_race_and_the_ways_in(browser, sit
             f"the link to {target} is not on the first screen at {width}x{height}: {first}"
         )
         assert first["right"] <= width, first
+
+
+# --------------------------------------------------------------------------- claims the path's first pages make
+
+
+def _bowl_runs(steps: int):
+    from rmsprop_docs import gradient_descent, rmsprop, trace
+
+    start = [-5.0, -2.0]
+    return (
+        trace("bowl", x0=start, optimizer=gradient_descent(lr=0.4), steps=steps),
+        trace("bowl", x0=start, optimizer=rmsprop(lr=0.4, rho=0.9), steps=steps),
+    )
+
+
+def test_the_race_animation_shows_what_its_captions_say():
+    """bowl-race: 45 steps; RMSprop within 0.05 from step 17 to the end, gradient descent still 0.12 away."""
+    from rmsprop_docs import figures
+
+    spec = figures.FIGURES["bowl-race"]
+    steps = spec.params["steps"]
+    assert steps == 45 and "45 steps" in spec.alt
+    gd, rms = _bowl_runs(steps)
+    assert rms.steps_to(0.05) == 17 and rms.steps_to_stay(0.05) == 17
+    assert round(float(gd.distances[-1]), 2) == 0.12 and gd.steps_to(0.05) is None
+    for page in ("idea.md", "index.md"):
+        assert "first 45 steps" in (ROOT / "docs" / page).read_text()
+
+
+def test_rmsprop_at_a_constant_rate_is_thrown_out_of_the_bowls_minimum_and_ends_in_a_cycle():
+    """why-rmsprop.md: near the minimum within tens of steps, thrown out between steps 50 and 200, then a
+    cycle of lr/2 = 0.2 per coordinate."""
+    _, rms = _bowl_runs(1000)
+    d = rms.distances
+    assert d[17:50].max() < 0.05
+    assert d[50:200].max() > 0.5 and 50 <= int(d[50:200].argmax()) + 50 < 200
+    assert abs(rms.points[-100:]).max() == pytest.approx(0.2, abs=1e-3)
+    assert abs(rms.points[200:]).max() == pytest.approx(0.2, abs=1e-2)

@@ -7,6 +7,8 @@
 // window.rmspropDocs.trace(config) -> {points, grads, deltas, accumulators}
 // takes the command line's names: problem, x0, steps, optimizer, lr, rho, eps,
 // momentum, centered, weight_decay, convention, schedule.
+// window.rmspropDocs.traceFlat(config) runs the same steps into Float64Arrays
+// (point t at points[t * dim] ...), for drawing: no array per step.
 (function (global) {
   "use strict";
 
@@ -445,40 +447,40 @@
     const widen = (value, key) => (convention.float32.includes(key) && typeof value === "number" ? Math.fround(value) : value);
     const h = { lr: widen(lr, "lr"), rho: widen(rho, "rho"), eps: widen(eps, "eps"), momentum: widen(momentum, "momentum"), weightDecay: widen(weightDecay, "weight_decay") };
 
+    // The state is kept in Float64Arrays and updated in place, coordinate by coordinate: each
+    // coordinate reads its old values before writing its new ones, so the arithmetic is the library's.
     function init(x) {
-      const zeros = x.map(() => 0);
-      return { nu: x.map(() => convention.v0), mu: zeros, buffer: zeros, count: 0 };
+      const d = x.length;
+      return { nu: new Float64Array(d).fill(convention.v0), mu: new Float64Array(d), buffer: new Float64Array(d), count: 0 };
     }
 
-    function update(grad, state, x) {
+    // Writes the step into delta and moves state on by one step.
+    function update(grad, state, x, delta) {
       const lrT = learningRate(h.lr, state.count);
       const d = x.length;
-      const nu = new Array(d);
-      const mu = new Array(d);
-      const buffer = new Array(d);
-      const delta = new Array(d);
       for (let i = 0; i < d; i++) {
         let g = grad[i];
         if (usesWeightDecay && convention.weightDecay === "l2") g = g + h.weightDecay * x[i];
-        nu[i] = leakyMeanOfSquares(state.nu[i], g, h.rho, convention.order);
-        mu[i] = centered ? leakyMean(state.mu[i], g, h.rho, convention.order) : state.mu[i];
-        const den = denominator(centered ? nu[i] - mu[i] * mu[i] : nu[i], h.eps, convention.eps);
+        const nu = leakyMeanOfSquares(state.nu[i], g, h.rho, convention.order);
+        const mu = centered ? leakyMean(state.mu[i], g, h.rho, convention.order) : state.mu[i];
+        state.nu[i] = nu;
+        state.mu[i] = mu;
+        const den = denominator(centered ? nu - mu * mu : nu, h.eps, convention.eps);
         let step;
         if (convention.lrInBuffer) {
           const scaled = (lrT * g) / den;
-          buffer[i] = usesMomentum ? h.momentum * state.buffer[i] + scaled : state.buffer[i];
-          step = -(usesMomentum ? buffer[i] : scaled);
+          if (usesMomentum) state.buffer[i] = h.momentum * state.buffer[i] + scaled;
+          step = -(usesMomentum ? state.buffer[i] : scaled);
         } else if (usesMomentum) {
-          buffer[i] = h.momentum * state.buffer[i] + g / den;
-          step = -lrT * buffer[i];
+          state.buffer[i] = h.momentum * state.buffer[i] + g / den;
+          step = -lrT * state.buffer[i];
         } else {
-          buffer[i] = state.buffer[i];
           step = -lrT * (g / den);
         }
         if (usesWeightDecay && convention.weightDecay === "decoupled") step = step - x[i] * h.weightDecay * lrT;
         delta[i] = step;
       }
-      return [delta, { nu, mu, buffer, count: state.count + 1 }];
+      state.count += 1;
     }
 
     return { name: "rmsprop", init, update, accumulator: (s) => s.nu };
@@ -495,9 +497,10 @@
     return {
       name: "gradient_descent",
       init: () => ({ count: 0 }),
-      update: (g, state) => {
+      update: (g, state, x, delta) => {
         const lrT = learningRate(lr, state.count);
-        return [g.map((gi) => -lrT * gi), { count: state.count + 1 }];
+        for (let i = 0; i < g.length; i++) delta[i] = -lrT * g[i];
+        state.count += 1;
       },
       accumulator: () => null,
     };
@@ -508,12 +511,15 @@
     const eps = positive("eps", options.eps ?? 1e-8);
     return {
       name: "adagrad",
-      init: (x) => ({ nu: x.map(() => 0), count: 0 }),
-      update: (g, state) => {
-        const nu = g.map((gi, i) => state.nu[i] + gi * gi);
+      init: (x) => ({ nu: new Float64Array(x.length), count: 0 }),
+      update: (g, state, x, delta) => {
         const lrT = learningRate(lr, state.count);
-        const delta = g.map((gi, i) => (-lrT * gi) / (Math.sqrt(nu[i]) + eps));
-        return [delta, { nu, count: state.count + 1 }];
+        for (let i = 0; i < g.length; i++) {
+          const nu = state.nu[i] + g[i] * g[i];
+          state.nu[i] = nu;
+          delta[i] = (-lrT * g[i]) / (Math.sqrt(nu) + eps);
+        }
+        state.count += 1;
       },
       accumulator: (s) => s.nu,
     };
@@ -528,11 +534,15 @@
     const momentum = unitInterval("momentum", options.momentum ?? 0.9);
     return {
       name: "heavy_ball",
-      init: (x) => ({ buffer: x.map(() => 0), count: 0 }),
-      update: (g, state) => {
+      init: (x) => ({ buffer: new Float64Array(x.length), count: 0 }),
+      update: (g, state, x, delta) => {
         const lrT = learningRate(lr, state.count);
-        const buffer = g.map((gi, i) => (state.count === 0 ? gi : momentum * state.buffer[i] + gi));
-        return [buffer.map((b) => -lrT * b), { buffer, count: state.count + 1 }];
+        for (let i = 0; i < g.length; i++) {
+          const buffer = state.count === 0 ? g[i] : momentum * state.buffer[i] + g[i];
+          state.buffer[i] = buffer;
+          delta[i] = -lrT * buffer;
+        }
+        state.count += 1;
       },
       accumulator: () => null,
     };
@@ -561,19 +571,23 @@
       name: "adam",
       init: (x) => {
         [next1, next2, last] = [powers(beta1), powers(beta2), 0];
-        return { m: x.map(() => 0), nu: x.map(() => 0), count: 0 };
+        return { m: new Float64Array(x.length), nu: new Float64Array(x.length), count: 0 };
       },
-      update: (g, state) => {
+      update: (g, state, x, delta) => {
         const lrT = learningRate(lr, state.count);
         const t = state.count + 1;
-        const m = g.map((gi, i) => leakyMean(state.m[i], gi, beta1, "torch"));
-        const nu = g.map((gi, i) => leakyMeanOfSquares(state.nu[i], gi, beta2, "torch"));
         const [power1, power2] = powersAt(t);
         const correction1 = 1 - power1;
         const correction2 = Math.sqrt(1 - power2);
         const stepSize = lrT / correction1;
-        const delta = m.map((mi, i) => (-stepSize * mi) / (Math.sqrt(nu[i]) / correction2 + eps));
-        return [delta, { m, nu, count: t }];
+        for (let i = 0; i < g.length; i++) {
+          const m = leakyMean(state.m[i], g[i], beta1, "torch");
+          const nu = leakyMeanOfSquares(state.nu[i], g[i], beta2, "torch");
+          state.m[i] = m;
+          state.nu[i] = nu;
+          delta[i] = (-stepSize * m) / (Math.sqrt(nu) / correction2 + eps);
+        }
+        state.count = t;
       },
       accumulator: (s) => s.nu,
     };
@@ -611,40 +625,101 @@
     return OPTIMIZERS[name](options);
   }
 
-  // Run a configuration; throws Error for a bad one and DivergenceError when
-  // the point becomes inf or NaN (the message names the step, as the library's).
-  function trace(config) {
+  // Run a configuration into flat Float64Arrays: points ((n) x dim, the start first), and the gradient,
+  // step and (with {accumulators: true}, for the optimizers that keep one) accumulator of each of the
+  // n - 1 steps.  Throws Error for a bad configuration; a run whose point becomes inf or NaN stops
+  // there and returns its finite points with `diverged`, the DivergenceError trace throws.
+  function traceFlat(config, options = {}) {
     config = config || {};
     const optimizer = optimizerFrom(config);
     const problem = PROBLEMS[choice("problem", config.problem, PROBLEM_NAMES)];
     const steps = whole("steps", config.steps ?? 1000, 0, MAX_STEPS);
-    let x = point("x0", config.x0 ?? problem.x0, problem.dim);
-    const points = [x];
-    const grads = [];
-    const deltas = [];
-    const accumulators = [];
-    let state = optimizer.init(x);
+    const x = point("x0", config.x0 ?? problem.x0, problem.dim);
+    const dim = x.length;
+    // room for `capacity` steps, doubled as needed (a run that diverges early takes little memory)
+    let capacity = Math.min(steps, 4096);
+    let points = new Float64Array((capacity + 1) * dim);
+    let grads = new Float64Array(capacity * dim);
+    let deltas = new Float64Array(capacity * dim);
+    let accumulators = null;
+    const grow = (array, size) => {
+      const bigger = new Float64Array(size);
+      bigger.set(array);
+      return bigger;
+    };
+    for (let i = 0; i < dim; i++) points[i] = x[i];
+    const state = optimizer.init(x);
+    const keep = options.accumulators === true && optimizer.accumulator(state) !== null;
+    if (keep) accumulators = new Float64Array(capacity * dim);
+    const delta = new Float64Array(dim);
+    let diverged = null;
+    let done = 0;
     for (let t = 1; t <= steps; t++) {
+      if (t > capacity) {
+        capacity = Math.min(steps, 2 * capacity);
+        points = grow(points, (capacity + 1) * dim);
+        grads = grow(grads, capacity * dim);
+        deltas = grow(deltas, capacity * dim);
+        if (keep) accumulators = grow(accumulators, capacity * dim);
+      }
       const g = problem.grad(x);
-      const [delta, next] = optimizer.update(g, state, x);
-      state = next;
-      const previous = x;
-      x = x.map((xi, i) => xi + delta[i]);
-      if (!x.every(Number.isFinite)) {
-        const error = new DivergenceError(
-          `step ${t}: the point became ${realList(x)} from ${realList(previous)} (gradient ${realList(g)}); ` +
+      optimizer.update(g, state, x, delta);
+      let finite = true;
+      for (let i = 0; i < dim; i++) {
+        const next = x[i] + delta[i];
+        finite = finite && Number.isFinite(next);
+        points[t * dim + i] = next;
+      }
+      if (!finite) {
+        const now = Array.from(points.subarray(t * dim, (t + 1) * dim));
+        diverged = new DivergenceError(
+          `step ${t}: the point became ${realList(now)} from ${realList(x)} (gradient ${realList(Array.from(g))}); ` +
             "the run diverged, try a smaller lr",
           t,
         );
-        error.points = points;
-        throw error;
+        break;
       }
-      points.push(x);
-      grads.push(g);
-      deltas.push(delta);
-      accumulators.push(optimizer.accumulator(state));
+      const accumulator = keep ? optimizer.accumulator(state) : null;
+      for (let i = 0; i < dim; i++) {
+        x[i] = points[t * dim + i];
+        grads[(t - 1) * dim + i] = g[i];
+        deltas[(t - 1) * dim + i] = delta[i];
+        if (keep) accumulators[(t - 1) * dim + i] = accumulator[i];
+      }
+      done = t;
     }
-    return { problem: config.problem, optimizer: optimizer.name, steps, points, grads, deltas, accumulators };
+    const fit = (array, size) => (array === null || array.length === size ? array : array.slice(0, size));
+    return {
+      problem: config.problem,
+      optimizer: optimizer.name,
+      steps,
+      dim,
+      points: fit(points, (done + 1) * dim),
+      grads: fit(grads, done * dim),
+      deltas: fit(deltas, done * dim),
+      accumulators: fit(accumulators, done * dim),
+      diverged,
+    };
+  }
+
+  function rowsOf(flat, dim) {
+    const out = new Array(flat.length / dim);
+    for (let t = 0; t < out.length; t++) out[t] = Array.from(flat.subarray(t * dim, (t + 1) * dim));
+    return out;
+  }
+
+  // Run a configuration; throws Error for a bad one and DivergenceError when
+  // the point becomes inf or NaN (the message names the step, as the library's).
+  function trace(config) {
+    const run = traceFlat(config, { accumulators: true });
+    const points = rowsOf(run.points, run.dim);
+    if (run.diverged) {
+      run.diverged.points = points;
+      throw run.diverged;
+    }
+    const grads = rowsOf(run.grads, run.dim);
+    const accumulators = run.accumulators ? rowsOf(run.accumulators, run.dim) : grads.map(() => null);
+    return { problem: run.problem, optimizer: run.optimizer, steps: run.steps, points, grads, deltas: rowsOf(run.deltas, run.dim), accumulators };
   }
 
   function distance(p, minimum) {
@@ -667,6 +742,19 @@
     return null;
   }
 
+  // stepsTo for a run kept flat (point t at flat[t * dim] ... flat[t * dim + dim - 1], as the playground's
+  // worker sends it): the same distances, summed in the same order, without a row per point.
+  function stepsToFlat(flat, dim, problemName, tol) {
+    const minimum = minimumOf(problemName);
+    const n = Math.floor(flat.length / dim);
+    for (let t = 0; t < n; t++) {
+      let sum = 0;
+      for (let i = 0; i < dim; i++) sum += (flat[t * dim + i] - minimum[i]) * (flat[t * dim + i] - minimum[i]);
+      if (Math.sqrt(sum) <= tol) return t;
+    }
+    return null;
+  }
+
   // Trajectory.steps_to_stay: the first step from which every later point is within tol, or null.
   function stepsToStay(points, problemName, tol) {
     const minimum = minimumOf(problemName);
@@ -679,6 +767,23 @@
     }
     if (last < 0) return 0;
     return last + 1 < points.length ? last + 1 : null;
+  }
+
+  // stepsToStay for a run kept flat, as stepsToFlat.
+  function stepsToStayFlat(flat, dim, problemName, tol) {
+    const minimum = minimumOf(problemName);
+    const n = Math.floor(flat.length / dim);
+    let last = -1;
+    for (let t = n - 1; t >= 0; t--) {
+      let sum = 0;
+      for (let i = 0; i < dim; i++) sum += (flat[t * dim + i] - minimum[i]) * (flat[t * dim + i] - minimum[i]);
+      if (!(Math.sqrt(sum) <= tol)) {
+        last = t;
+        break;
+      }
+    }
+    if (last < 0) return 0;
+    return last + 1 < n ? last + 1 : null;
   }
 
   // The fair race of the "Why RMSprop" page (sweep.best_learning_rate): every rate of the grid
@@ -696,15 +801,9 @@
     const { lrs, steps, tol, stay } = { ...FAIR_RACE, ...rule };
     let best = { lr: null, steps: null };
     for (const lr of lrs) {
-      let points;
-      try {
-        points = trace({ ...config, lr, steps }).points;
-      } catch (error) {
-        if (error.name !== "DivergenceError") throw error;
-        if (stay) continue; // a run that stopped being finite never stays anywhere
-        points = error.points;
-      }
-      const when = stay ? stepsToStay(points, config.problem, tol) : stepsTo(points, config.problem, tol);
+      const run = traceFlat({ ...config, lr, steps });
+      if (run.diverged && stay) continue; // a run that stopped being finite never stays anywhere
+      const when = (stay ? stepsToStayFlat : stepsToFlat)(run.points, run.dim, config.problem, tol);
       if (when !== null && (best.steps === null || when < best.steps)) best = { lr, steps: when };
     }
     return best;
@@ -712,8 +811,11 @@
 
   const api = {
     trace,
+    traceFlat,
     stepsTo,
+    stepsToFlat,
     stepsToStay,
+    stepsToStayFlat,
     bestLearningRate,
     RATE_GRID,
     FAIR_RACE,

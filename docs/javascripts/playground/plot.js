@@ -146,21 +146,13 @@
         });
       }
       return configs.map((config) => {
-        const dim = Array.isArray(config.x0) ? config.x0.length : 1;
-        const flat = (rows) => Float64Array.from(rows.flat());
         try {
-          const path = api.trace(config);
-          return { dim, points: flat(path.points), grads: flat(path.grads), deltas: flat(path.deltas), error: null, diverged: null };
+          const run = api.traceFlat(config);
+          const diverged = run.diverged;
+          return { dim: run.dim, points: run.points, grads: run.grads, deltas: run.deltas, error: diverged ? diverged.message : null, diverged: diverged ? diverged.step : null };
         } catch (error) {
-          const diverged = error.name === "DivergenceError";
-          return {
-            dim,
-            points: diverged ? flat(error.points) : new Float64Array(0),
-            grads: new Float64Array(0),
-            deltas: new Float64Array(0),
-            error: error.message,
-            diverged: diverged ? error.step : null,
-          };
+          const dim = Array.isArray(config.x0) ? config.x0.length : 1;
+          return { dim, points: new Float64Array(0), grads: new Float64Array(0), deltas: new Float64Array(0), error: error.message, diverged: null };
         }
       });
     }

@@ -508,8 +508,17 @@
       const sy = (y) => clamp(margin.top + ((yb - y) / (yb - ya)) * h);
       const toScreen = (p) => [sx(p[0]), sy(dim === 1 ? problem.f([p[0]]) : p[1])];
       const toData = (px, py) => [xa + ((px - margin.left) / w) * (xb - xa), yb - ((py - margin.top) / h) * (yb - ya)];
+      // a whole run at once, from its flat points to flat screen coordinates
+      const screenOf = (flat, n) => {
+        const out = new Float64Array(2 * n);
+        for (let t = 0; t < n; t++) {
+          out[2 * t] = sx(flat[dim * t]);
+          out[2 * t + 1] = sy(dim === 1 ? problem.f([flat[t]]) : flat[2 * t + 1]);
+        }
+        return out;
+      };
       const key = [state.problem, xa, xb, ya, yb, scale].join(" ");
-      return { problem, dim, xa, xb, ya, yb, margin, w, h, toScreen, toData, key };
+      return { problem, dim, xa, xb, ya, yb, margin, w, h, toScreen, toData, screenOf, key };
     }
 
     function drawBackground() {
@@ -646,7 +655,7 @@
       const missing = configs.filter((c, i) => !cache.has(keys[i]));
       runner.run("runs", missing).then((results) => {
         missing.forEach((c, i) => cache.set(JSON.stringify(c), results[i]));
-        const fresh = snapshot.optimizers.map((oid, i) => ({ id: oid, config: configs[i], ...cache.get(keys[i]) }));
+        const fresh = snapshot.optimizers.map((oid, i) => ({ id: oid, config: configs[i], ...cache.get(keys[i]), source: cache.get(keys[i]) }));
         for (const k of [...cache.keys()]) if (!keys.includes(k)) cache.delete(k);
         inFlight = false;
         if (rootElement.isConnected) apply(fresh, snapshot);
@@ -686,14 +695,14 @@
         r.path = svg("path", { class: "pg-path", stroke: style.color, "stroke-dasharray": style.dash, "data-optimizer": r.id });
         r.path.style.strokeWidth = `${2 * scale}`;
         r.dot = svg("circle", { class: "pg-dot", r: 4 * scale, fill: style.color, "data-optimizer": r.id });
-        r.screen = new Float64Array(2 * r.n);
-        for (let t = 0; t < r.n; t++) {
-          const p = r.dim === 1 ? [r.points[t]] : [r.points[2 * t], r.points[2 * t + 1]];
-          const [sx, sy] = view.toScreen(p);
-          r.screen[2 * t] = sx;
-          r.screen[2 * t + 1] = sy;
+        // a run whose settings did not change keeps its screen points and path while the view stays
+        const memo = r.source && r.source.drawing;
+        if (memo && memo.key === view.key) [r.screen, r.data] = [memo.screen, memo.data];
+        else {
+          r.screen = view.screenOf(r.points, r.n);
+          r.data = pathData(r.screen, r.n, 0.3 * scale);
+          if (r.source) r.source.drawing = { key: view.key, screen: r.screen, data: r.data };
         }
-        r.data = pathData(r.screen, r.n, 0.3 * scale);
         r.last = undefined;
         pathsGroup.append(r.path, r.dot);
       }
@@ -782,6 +791,10 @@
       coincide.hidden = notes.length === 0;
     }
 
+    function pointAt(r, t) {
+      return Array.from(r.points.subarray(t * r.dim, t * r.dim + r.dim));
+    }
+
     function runRows(r) {
       if (!r.rows) r.rows = rows(r.points, r.dim, r.n);
       return r.rows;
@@ -840,10 +853,10 @@
     function statusText(r) {
       if (r.error && r.diverged === null) return `Not run: ${r.error}`;
       const steps = r.n - 1;
-      const final = runRows(r)[steps];
+      const final = pointAt(r, steps);
       if (r.diverged !== null) return `Diverged at step ${r.diverged}; last finite point ${pointText(final)} after ${steps} steps.`;
       const tol = drawnState.tol;
-      const within = api.stepsTo(runRows(r), drawnState.problem, tol);
+      const within = api.stepsToFlat(r.points, r.dim, drawnState.problem, tol);
       const minimum = api.PROBLEMS[drawnState.problem].minimum;
       let sum = 0;
       final.forEach((c, i) => (sum += (c - minimum[i]) * (c - minimum[i])));
@@ -867,7 +880,7 @@
         }
         const eff = effectiveStep(r, last);
         const effText = eff ? `; effective step per coordinate |Δx|/|g| at step ${last}: (${eff.map((v) => num(v, 4)).join(", ")})` : "";
-        r.readout.shownLine.textContent = `Step ${last}: ${pointText(runRows(r)[last])}${effText}`;
+        r.readout.shownLine.textContent = `Step ${last}: ${pointText(pointAt(r, last))}${effText}`;
       }
     }
 

@@ -7,21 +7,15 @@ importScripts("core.js");
   "use strict";
   const api = self.rmspropDocs;
 
-  function flat(points, dim) {
-    const out = new Float64Array(points.length * dim);
-    for (let t = 0; t < points.length; t++) for (let i = 0; i < dim; i++) out[t * dim + i] = points[t][i];
-    return out;
-  }
-
+  // core's traceFlat writes the run straight into Float64Arrays, which are handed over, not copied.
   function runFlat(config) {
-    const dim = Array.isArray(config.x0) ? config.x0.length : 1;
     try {
-      const path = api.trace(config);
-      return { dim, points: flat(path.points, dim), grads: flat(path.grads, dim), deltas: flat(path.deltas, dim), error: null, diverged: null };
+      const run = api.traceFlat(config);
+      const diverged = run.diverged;
+      return { dim: run.dim, points: run.points, grads: run.grads, deltas: run.deltas, error: diverged ? diverged.message : null, diverged: diverged ? diverged.step : null };
     } catch (error) {
-      const diverged = error.name === "DivergenceError";
-      const points = diverged ? flat(error.points, dim) : new Float64Array(0);
-      return { dim, points, grads: new Float64Array(0), deltas: new Float64Array(0), error: error.message, diverged: diverged ? error.step : null };
+      const dim = Array.isArray(config.x0) ? config.x0.length : 1;
+      return { dim, points: new Float64Array(0), grads: new Float64Array(0), deltas: new Float64Array(0), error: error.message, diverged: null };
     }
   }
 
