@@ -87,10 +87,29 @@ def page(browser, site_url):
 # ---------------------------------------------------------------- the two sides
 
 JS_TRACE = """(config) => {
+    const api = window.rmspropDocs;
+    // traceFlat (what the playground draws from) holds the same run, bit for bit, and stops where trace throws
+    const same = (rows, values, dim) => values.length === rows.length * dim
+        && rows.every((p, t) => p.every((c, i) => Object.is(c, values[t * dim + i])));
+    const flatOf = (run, thrown) => {
+        let flat;
+        try {
+            flat = api.traceFlat(config);
+        } catch (error) {
+            return thrown !== null && thrown.name !== "DivergenceError" && error.message === thrown.message;
+        }
+        if (thrown) {
+            return thrown.name === "DivergenceError" && flat.diverged !== null
+                && flat.diverged.message === thrown.message && same(thrown.points, flat.points, flat.dim);
+        }
+        return flat.diverged === null && same(run.points, flat.points, flat.dim)
+            && same(run.grads, flat.grads, flat.dim) && same(run.deltas, flat.deltas, flat.dim);
+    };
     try {
-        return {points: window.rmspropDocs.trace(config).points};
+        const run = api.trace(config);
+        return {points: run.points, flat: flatOf(run, null)};
     } catch (error) {
-        return {error: error.name, message: error.message, step: error.step ?? null};
+        return {error: error.name, message: error.message, step: error.step ?? null, flat: flatOf(null, error)};
     }
 }"""
 
@@ -134,6 +153,7 @@ def in_page(page, config: dict) -> dict:
 def assert_same(page, config: dict, rtol: float = 0.0, theirs: dict | None = None) -> None:
     """The page's run of ``config`` is the library's (``theirs``, when already computed)."""
     ours, theirs = in_page(page, config), library(config) if theirs is None else theirs
+    assert ours["flat"] is True, (config, ours)
     if "points" in theirs:
         assert "points" in ours, (config, ours)
         points = np.array(ours["points"], dtype=np.float64)
@@ -316,6 +336,7 @@ def test_divergence_stops_both_at_the_same_step_with_the_same_message(page):
         assert theirs.get("error") == "DivergenceError", config
         ours = in_page(page, config)
         assert ours["error"] == "DivergenceError" and ours["message"] == theirs["message"], (ours, theirs)
+        assert ours["flat"] is True, config
         assert ours["step"] == int(re.match(r"step (\d+):", theirs["message"]).group(1))
 
 
@@ -351,7 +372,7 @@ def test_invalid_configurations_are_refused_with_the_librarys_message(page, chan
     theirs = library(config)
     assert theirs.get("error") == "Error", theirs
     ours = in_page(page, config)
-    assert ours.get("error") == "Error", ours
+    assert ours.get("error") == "Error" and ours["flat"] is True, ours
     assert ours["message"] == theirs["message"]
     assert re.match(r"[a-z_0-9]+ must ", ours["message"]) or "options" in ours["message"]
 
@@ -665,6 +686,220 @@ def test_usable_at_375_pixels(browser, site_url):
     wait_until_drawn(page)
     assert drawn_equals_library(page) == ["rmsprop-pytorch", "gradient_descent"]
     assert page.errors == []
+    page.context.close()
+
+
+# ---------------------------------------------------------------- a phone (375 x 812, touch) and the keyboard
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+VISIBLE_CONTROLS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter((e) => (e.offsetParent !== null || e instanceof SVGElement) && !e.closest('[hidden]'))"""
+
+
+def _in_viewport(page, box) -> bool:
+    height = page.evaluate("() => window.innerHeight")
+    width = page.evaluate("() => window.innerWidth")
+    return (
+        box["y"] >= 0
+        and box["y"] + box["height"] <= height + 0.5
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= width + 0.5
+    )
+
+
+def test_on_a_phone_the_plot_stays_in_view_while_a_slider_is_moved(browser, site_url):
+    page = open_playground(browser, site_url, "?optimizers=rmsprop-pytorch,adam", reduced_motion="reduce", **PHONE)
+    wait_until_drawn(page)
+    handle = "window.rmspropDocs.playground"
+    labels = VISIBLE_CONTROLS + ".map((e) => e.getAttribute('aria-label'))"
+    names = page.evaluate(labels, ".pg-controls input[type=range]")
+    assert len(names) >= 5, names
+    for name in names:
+        slider = page.get_by_role("slider", name=name, exact=True)
+        slider.scroll_into_view_if_needed()
+        box = slider.bounding_box()
+        assert page.evaluate("() => window.scrollY") > 500  # scrolled well past the plot's place on the page
+        before = page.evaluate(f"() => {handle}.state()")
+        slider.focus()
+        page.keyboard.press("ArrowRight")  # adjusted, as a thumb or a key moves it
+        wait_until_drawn(page)
+        assert page.evaluate(f"() => {handle}.state()") != before, name
+        plot = page.locator(".pg-plot").bounding_box()
+        assert plot["height"] > 200 and _in_viewport(page, plot), (name, plot)
+        # the slider itself is not under the plot: the plot ends above it, and the slider takes the touch
+        box = slider.bounding_box()
+        assert _in_viewport(page, box) and box["y"] >= plot["y"] + plot["height"] - 0.5, (name, box, plot)
+        centre = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+        assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).getAttribute('aria-label')", centre) == name
+    assert page.errors == []
+    page.context.close()
+
+
+def test_on_a_phone_every_control_is_a_44_pixel_target_and_tick_labels_are_11_pixels(browser, site_url):
+    page = open_playground(browser, site_url, "?optimizers=rmsprop-pytorch,adam&schedule=step", **PHONE)
+    wait_until_drawn(page)
+    sizes = page.evaluate(
+        VISIBLE_CONTROLS
+        + """.map((e) => { const r = (e.querySelector('.pg-start-hit') || e).getBoundingClientRect();
+               return {what: e.type || e.getAttribute('role') || e.tagName, id: e.id,
+                       width: r.width, height: r.height}; })""",
+        ".playground :is(input, select, button, [tabindex='0'])",
+    )
+    kinds = {s["what"] for s in sizes}
+    assert {"checkbox", "range", "button", "select-one", "number", "text", "slider"} <= kinds, kinds
+    small = [s for s in sizes if s["width"] < 44 - 0.01 or s["height"] < 44 - 0.01]
+    assert small == [], small
+    # the font the tick labels and the legend are drawn in, in CSS px (the SVG's font size times its scale)
+    fonts = page.evaluate(
+        """() => [...document.querySelectorAll('.playground svg text')].filter((t) => t.textContent.trim())
+            .map((t) => { const m = t.getScreenCTM();
+                          const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+                          return {text: t.textContent, px, box: t.getBoundingClientRect().height}; })"""
+    )
+    ticks = page.evaluate("() => document.querySelectorAll('.pg-axes text').length")
+    assert ticks >= 8 and len(fonts) >= ticks, fonts
+    assert min(f["px"] for f in fonts) >= 11, fonts
+    assert min(f["box"] for f in fonts) >= 12.5, fonts  # the glyphs' box is about 1.15 times the font
+    assert page.errors == []
+    page.context.close()
+
+
+def _touch(cdp, kind, points):
+    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y} for x, y in points]})
+
+
+def _swipe(page, start, end, moves=12):
+    """One finger from ``start`` to ``end`` (client px) as the touch screen reports it, through the browser's
+    own input pipeline (so that the page scrolls if nothing stops it)."""
+    cdp = page.context.new_cdp_session(page)
+    _touch(cdp, "touchStart", [start])
+    for k in range(1, moves + 1):
+        f = k / moves
+        _touch(cdp, "touchMove", [(start[0] + f * (end[0] - start[0]), start[1] + f * (end[1] - start[1]))])
+        page.wait_for_timeout(16)
+    _touch(cdp, "touchEnd", [])
+    page.wait_for_timeout(300)
+    cdp.detach()
+
+
+TO_CLIENT = """(points) => {
+    const m = document.querySelector('.pg-plot').getScreenCTM();
+    return window.rmspropDocs.playground.screenOf(points)
+        .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+}"""
+
+
+def test_on_a_phone_a_swipe_on_the_plot_scrolls_the_page_and_one_on_the_marker_moves_the_start(browser, site_url):
+    page = open_playground(browser, site_url, "?problem=quadratic&x0=1,0", reduced_motion="reduce", **PHONE)
+    wait_until_drawn(page)
+    handle = "window.rmspropDocs.playground"
+    page.locator(".pg-plot").scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollBy(0, -100)")  # room to scroll both ways
+    page.wait_for_timeout(200)
+    plot = page.locator(".pg-plot").bounding_box()
+    [(mx, my)] = page.evaluate(TO_CLIENT, [[1.0, 0.0]])
+    # a point of the plot well away from the marker (more than its 22 px radius)
+    x = plot["x"] + plot["width"] * (0.25 if mx > plot["x"] + plot["width"] / 2 else 0.75)
+    y = plot["y"] + plot["height"] * 0.6
+    assert abs(x - mx) > 60
+    scrolled = page.evaluate("() => window.scrollY")
+    _swipe(page, (x, y), (x, y - 150))
+    page.wait_for_function("(y) => Math.abs(window.scrollY - y) > 40", arg=scrolled, timeout=5000)
+    wait_until_drawn(page)
+    assert page.evaluate(f"() => {handle}.state().x0") == [1.0, 0.0]  # the start stayed put
+    # a swipe that starts on the marker drags it, and the page stays where it is
+    [(mx, my)] = page.evaluate(TO_CLIENT, [[1.0, 0.0]])
+    scrolled = page.evaluate("() => window.scrollY")
+    _swipe(page, (mx, my), (mx + 40, my - 40))
+    page.wait_for_function(f"() => {handle}.state().x0[0] !== 1", timeout=5000)
+    wait_until_drawn(page)
+    x0 = page.evaluate(f"() => {handle}.state().x0")
+    assert x0[0] > 1.0 and x0[1] > 0.0, x0  # right and up, as the finger went
+    [(nx, ny)] = page.evaluate(TO_CLIENT, [x0])
+    assert abs(nx - (mx + 40)) < 3 and abs(ny - (my - 40)) < 3, (nx, ny, mx, my)
+    assert page.evaluate("() => window.scrollY") == scrolled
+    assert drawn_equals_library(page) == ["rmsprop-pytorch", "gradient_descent"]
+    assert page.errors == []
+    page.context.close()
+
+
+def _contrast(a, b) -> float:
+    def lum(c):
+        c = [v / 255 for v in c]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    la, lb = sorted((lum(a), lum(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _rgba(text: str) -> tuple[list[float], float]:
+    values = [float(v) for v in text[text.index("(") + 1 : text.index(")")].split(",")]
+    return values[:3], values[3] if len(values) > 3 else 1.0
+
+
+FOCUS_OF = (
+    """([selector, i]) => {
+    const e = ("""
+    + VISIBLE_CONTROLS.replace("(selector) => ", "")
+    + """)[i];
+    e.focus({preventScroll: true});
+    const s = getComputedStyle(e);
+    return {what: e.id || e.getAttribute('aria-label') || e.textContent, focused: document.activeElement === e,
+            visible: e.matches(':focus-visible'), style: s.outlineStyle, width: parseFloat(s.outlineWidth),
+            color: s.outlineColor, bg: getComputedStyle(document.body).backgroundColor};
+}"""
+)
+FOCUSABLE = ".playground :is(input, select, button, textarea, a[href], [tabindex='0'])"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_control_shows_a_focus_outline_of_2_pixels_at_3_to_1(browser, site_url, scheme):
+    # WCAG 2.2 focus appearance: an outline at least 2 CSS px thick, at least 3:1 against the page
+    page = open_playground(browser, site_url, "?optimizers=rmsprop-pytorch,adam&schedule=step", color_scheme=scheme)
+    wait_until_drawn(page)
+    page.keyboard.press("Tab")  # the keyboard in use: focus shows as :focus-visible
+    count = page.evaluate(VISIBLE_CONTROLS + ".length", FOCUSABLE)
+    assert count >= 20
+    seen = []
+    for i in range(count):
+        focus = page.evaluate(FOCUS_OF, [FOCUSABLE, i])
+        seen.append(focus["what"])
+        assert focus["focused"] and focus["visible"], focus
+        assert focus["style"] == "solid" and focus["width"] >= 2, focus
+        color, alpha = _rgba(focus["color"])
+        background, _ = _rgba(focus["bg"])
+        assert alpha == 1 and _contrast(color, background) >= 3, focus
+    assert len(set(seen)) == count
+    page.context.close()
+
+
+def _pixels(png: bytes):
+    from PIL import Image
+
+    return np.asarray(Image.open(__import__("io").BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_focus_is_seen_on_a_checkbox_and_a_slider(browser, site_url, scheme):
+    page = open_playground(browser, site_url, color_scheme=scheme, reduced_motion="reduce")
+    wait_until_drawn(page)
+    for control in (
+        page.get_by_role("checkbox", name="Adagrad"),
+        page.get_by_role("slider", name="Learning rate η (slider)"),
+    ):
+        control.scroll_into_view_if_needed()
+        box = control.bounding_box()
+        clip = {"x": box["x"] - 6, "y": box["y"] - 6, "width": box["width"] + 12, "height": box["height"] + 12}
+        control.evaluate("(e) => e.blur()")
+        unfocused = _pixels(page.screenshot(clip=clip))
+        page.keyboard.press("Tab")
+        control.evaluate("(e) => e.focus({preventScroll: true})")
+        assert control.evaluate("(e) => e.matches(':focus-visible')")
+        focused = _pixels(page.screenshot(clip=clip))
+        changed = (np.abs(focused - unfocused).sum(axis=2) > 60).sum()
+        # at least a 2 px ring round the control: its perimeter twice over
+        assert changed >= 2 * 2 * (box["width"] + box["height"]) * 0.9, (changed, box)
     page.context.close()
 
 
