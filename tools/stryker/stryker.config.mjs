@@ -1,0 +1,53 @@
+// StrykerJS over the playground's core, run from the repository's root:
+//   python tests/mutation/js.py           (npm ci here, then this, then the table and the 90% rule)
+//   cd ../.. && tools/stryker/node_modules/.bin/stryker run tools/stryker/stryker.config.mjs
+//
+// What is mutated: all of docs/javascripts/playground/core.js.  Nothing in it needs a browser (no DOM,
+// no worker API), so nothing is excluded and every default mutator is on.  The playground's other
+// files (ui.js, plot.js, worker.js, inline.js) draw and handle events in a page: the browser tests
+// (tests/test_playground.py) cover them, Stryker does not.
+//
+// The tests: node:test files run by Stryker's TAP runner, one process per file.  Each file is one
+// "test" to Stryker: per-test coverage runs, for each mutant, only the files that reach its code, in
+// the order listed below (cheap files that kill many mutants first), and stops at the first failure.
+const tests = ["problems", "refusals", "traces", "schedules", "arithmetic", "steps"];
+
+export default {
+  testRunner: "tap",
+  tap: {
+    testFiles: tests.map((name) => `tools/stryker/test/${name}.test.mjs`),
+    nodeArgs: ["--test-reporter=tap"],
+    forceBail: true,
+  },
+  mutate: ["docs/javascripts/playground/core.js"],
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  reporters: ["json", "html", "progress-append-only"],
+  jsonReporter: { fileName: "tools/stryker/reports/mutation.json" },
+  htmlReporter: { fileName: "tools/stryker/reports/mutation.html" },
+  tempDirName: "tools/stryker/.stryker-tmp",
+  cleanTempDir: "always",
+  symlinkNodeModules: false, // the tests import nothing but Node's own modules
+  thresholds: { high: 95, low: 90, break: null }, // tests/mutation/js.py applies the 90% rule, after the equivalents
+  // The sandbox holds only what the tests read: the core, the tests and the library's recorded answers.
+  ignorePatterns: [
+    "/*",
+    "!/docs",
+    "/docs/*",
+    "!/docs/javascripts",
+    "/docs/javascripts/*",
+    "!/docs/javascripts/playground",
+    "/docs/javascripts/playground/*",
+    "!/docs/javascripts/playground/core.js",
+    "!/tools",
+    "/tools/*",
+    "!/tools/stryker",
+    "/tools/stryker/*",
+    "!/tools/stryker/test",
+    "!/tests",
+    "/tests/*",
+    "!/tests/fixtures",
+    "/tests/fixtures/*",
+    "!/tests/fixtures/js",
+  ],
+};

@@ -1,0 +1,32 @@
+// The correctly rounded pow and cos the schedules and Adam use: each value is the 60-digit one rounded once.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { core, fixture } from "./helpers.mjs";
+
+const arithmetic = fixture("arithmetic.json");
+
+test("powInt(base, n) is base ** n correctly rounded, through underflow and overflow", () => {
+  assert.ok(arithmetic.pow.length > 600);
+  for (const [base, n, want] of arithmetic.pow) {
+    const got = core.powInt(base, n);
+    assert.ok(Object.is(got, want), `powInt(${base}, ${n}) = ${got}, exactly ${want}`);
+  }
+});
+
+test("powers(base) gives base ** 1, base ** 2, ... in turn, correctly rounded", () => {
+  for (const { base, powers } of arithmetic.powers) {
+    const next = core.powers(base);
+    powers.forEach((want, i) => {
+      const got = next();
+      assert.ok(Object.is(got, want), `powers(${base}) #${i + 1} = ${got}, exactly ${want}`);
+    });
+  }
+});
+
+test("cosine(x) is cos(x) correctly rounded on [0, 3.15]", () => {
+  assert.ok(arithmetic.cos.length > 400);
+  for (const [x, want] of arithmetic.cos) {
+    const got = core.cosine(x);
+    assert.ok(Object.is(got, want), `cosine(${x}) = ${got}, exactly ${want}`);
+  }
+});
