@@ -522,3 +522,68 @@ def test_losses_of_large_logits_stay_finite_row_by_row():
     eval_loss, accuracy = models.evaluate(model, theta, x, y)
     np.testing.assert_allclose(eval_loss, [800.0, 0.0], atol=1e-12)
     assert accuracy.tolist() == [0.0, 1.0]
+
+
+# --- Training: its arguments, the running loss, quiet divergence, the progress bar -----------------------------------
+
+import io  # noqa: E402
+import warnings  # noqa: E402
+
+DIGITS = datasets.split_digits()
+
+
+def _train(**options):
+    settings = {"batch_size": 8, "steps": 4, "every": 2, **options}
+    return train.train(models.softmax_regression(), rmsprop(lr=0.01), DIGITS, (0,), **settings)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"batch_size": 0}, "batch_size must be a whole number in [1, 1078], got 0"),
+        ({"batch_size": 1079}, "batch_size must be a whole number in [1, 1078], got 1079"),
+        ({"steps": 0}, "steps must be a whole number in [1, 10000000], got 0"),
+        ({"steps": 10_000_001}, "steps must be a whole number in [1, 10000000], got 10000001"),
+        ({"every": 0}, "every must be a whole number in [1, 4], got 0"),
+        ({"every": 5}, "every must be a whole number in [1, 4], got 5"),
+    ],
+)
+def test_training_refuses_a_bad_setting_by_name_and_range(options, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        _train(**options)
+
+
+def test_training_takes_the_smallest_settings():
+    run = _train(batch_size=1, steps=1, every=1)
+    assert run.steps.tolist() == [1] and run.train_loss.shape == (1, 1)
+    assert _train(batch_size=1078, steps=2, every=1).steps.tolist() == [1, 2]
+
+
+def test_the_recorded_training_loss_is_the_mean_over_the_steps_since_the_last_record():
+    each = _train(steps=6, every=1)
+    pairs = _train(steps=6, every=2)
+    thirds = _train(steps=6, every=3)
+    np.testing.assert_allclose(pairs.train_loss[0], each.train_loss[0].reshape(3, 2).mean(axis=1), rtol=1e-14)
+    np.testing.assert_allclose(thirds.train_loss[0], each.train_loss[0].reshape(2, 3).mean(axis=1), rtol=1e-14)
+    first = models.softmax_regression()
+    theta, rows = train.batch_order(0, len(DIGITS.train.y), 8, 6, first)
+    loss, _ = first.loss_and_grad(theta[None, :], DIGITS.train.x[rows[0]], DIGITS.train.y[rows[0]])
+    assert each.train_loss[0, 0] == pytest.approx(loss[0], rel=1e-14)  # the first step is counted
+
+
+def test_a_diverging_run_trains_quietly_and_shows_inf_or_nan():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning would be an error here
+        run = train.train(models.softmax_regression(), B.sgd(lr=1e308), DIGITS, (0,), batch_size=8, steps=20, every=10)
+    assert run.final_train_loss.tolist() == [np.inf] and np.isnan(run.test_loss).all()
+    assert run.final_test_loss.tolist() == [np.inf] and run.final_validation_loss.tolist() == [np.inf]
+
+
+def test_the_progress_bar_redraws_one_line_and_ends_it_at_the_total(capsys):
+    stream = io.StringIO()
+    bar = train.text_progress(40, "run", stream=stream, width=10)
+    bar(20)
+    bar(40)
+    assert stream.getvalue() == "\rrun [#####.....] 20/40\rrun [##########] 40/40\n"
+    train.text_progress(2, "x", width=4)(1)
+    assert capsys.readouterr().err == "\rx [##..] 1/2"
