@@ -8,6 +8,7 @@
 import ast
 import hashlib
 import json
+import pathlib
 import re
 
 import mpmath
@@ -587,3 +588,190 @@ def test_the_progress_bar_redraws_one_line_and_ends_it_at_the_total(capsys):
     assert stream.getvalue() == "\rrun [#####.....] 20/40\rrun [##########] 40/40\n"
     train.text_progress(2, "x", width=4)(1)
     assert capsys.readouterr().err == "\rx [##..] 1/2"
+
+
+# --- The comparison's protocol, cache and tables, with training replaced by a stand-in ------------------------------
+
+from rmsprop_docs.optimizers import sgd as _sgd  # noqa: E402
+
+
+def test_a_contenders_grid_is_the_product_of_its_axes_first_axis_slowest():
+    contender = compare.Contender("x", lambda a, b: None, {"a": (1, 2), "b": (3, 4, 5)})
+    grid = contender.grid()
+    assert grid["a"].tolist() == [1, 1, 1, 2, 2, 2] and grid["b"].tolist() == [3, 4, 5, 3, 4, 5]
+    assert grid["a"].dtype == np.float64
+    assert contender.describe() == {"label": "x", "axes": {"a": [1, 2], "b": [3, 4, 5]}}
+    assert compare.half_decades(-1, 1) == (0.1, 0.316, 1.0, 3.16, 10.0)
+
+
+def test_the_described_settings_name_their_contenders():
+    described = compare._described(compare.Settings(model="softmax"))
+    assert described["model"] == "softmax" and described["seeds"] == (0, 1, 2, 3, 4)
+    assert [c["label"] for c in described["contenders"]] == [c.label for c in compare.CONTENDERS]
+    batch = compare._described(compare.BatchSettings())
+    assert batch["steps"] == 300 and [c["label"] for c in batch["contenders"]] == ["SGD", "RMSprop", "Rprop"]
+    assert compare._steps_per_epoch(32) == 33 and compare._steps_per_epoch(1078) == 1
+
+
+def test_result_names_hash_the_settings_and_the_code():
+    name = compare.result_name("comparison", {"a": 1})
+    what = hashlib.sha256(json.dumps(["comparison", {"a": 1}], sort_keys=True).encode()).hexdigest()[:12]
+    code = [dependencies.module_digest("rmsprop_docs.learning.compare"), dependencies.digest(compare.COMPUTING)]
+    how = hashlib.sha256(json.dumps([*code, np.__version__]).encode()).hexdigest()[:12]
+    assert name == f"comparison-{what}-{how}.json"
+    assert compare.result_name("comparison", {"a": 2}).endswith(f"-{how}.json")
+    assert compare.result_name("batch-study", {"a": 1}) != name
+
+
+def test_storing_a_result_replaces_older_code_s_results_of_the_same_settings(tmp_path):
+    compare._store(tmp_path / "c", "comparison-aaa-111.json", {"x": 1})
+    compare._store(tmp_path / "c", "comparison-bbb-111.json", {"x": 3})
+    compare._store(tmp_path / "c", "comparison-aaa-222.json", {"x": 2})
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["comparison-aaa-222.json", "comparison-bbb-111.json"]
+    assert json.loads((tmp_path / "c" / "comparison-aaa-222.json").read_text()) == {"x": 2}
+
+
+def test_the_cache_folder_is_the_environments_or_the_repositorys(monkeypatch, tmp_path):
+    monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path))
+    assert compare.cache_folder() == tmp_path / "learning"
+    monkeypatch.delenv("RMSPROP_DOCS_CACHE")
+    root = pathlib.Path(compare.__file__).resolve().parents[3]
+    assert compare.cache_folder() == root / ".cache" / "learning"
+
+
+def test_a_result_comes_from_the_cache_then_the_shipped_ones_then_a_computation(monkeypatch, tmp_path):
+    monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(compare, "SHIPPED", tmp_path / "shipped")
+    monkeypatch.setattr(compare, "kernels_pinned", lambda: True)
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"n": len(computed)}
+
+    name = compare.result_name("k", {"s": 1})
+    assert compare._cached("k", {"s": 1}, compute, True, False) == {"n": 1}
+    assert (tmp_path / "cache" / "learning" / name).is_file()
+    assert compare._cached("k", {"s": 1}, compute, True, False) == {"n": 1} and len(computed) == 1
+    (tmp_path / "cache" / "learning" / name).unlink()
+    compare._store(tmp_path / "shipped", name, {"n": "shipped"})
+    assert compare._cached("k", {"s": 1}, compute, True, False) == {"n": "shipped"}
+    assert compare._cached("k", {"s": 1}, compute, False, False) == {"n": 2}
+    # Where this process's kernels are not the pinned ones, a fresh interpreter computes it.
+    monkeypatch.setattr(compare, "kernels_pinned", lambda: False)
+    asked = []
+
+    def pinned(kind, settings, progress):
+        asked.append((kind, settings, progress))
+        compare._store(compare.cache_folder(), compare.result_name(kind, settings), {"n": "pinned"})
+
+    monkeypatch.setattr(compare, "_compute_pinned", pinned)
+    assert compare._cached("k", {"s": 2}, compute, False, True) == {"n": "pinned"}
+    assert asked == [("k", {"s": 2}, True)] and len(computed) == 2
+
+
+def test_tasks_run_in_parallel_give_each_result_in_order():
+    tasks = [lambda i=i: {"i": i, "square": i * i} for i in range(5)]
+    expected = [{"i": i, "square": i * i} for i in range(5)]
+    assert compare._in_parallel(tasks, [1, 5, 2, 4, 3], False) == expected
+    assert compare._in_parallel(tasks, [1, 5, 2, 4, 3], True) == expected
+    assert compare._in_parallel(tasks[:1], [1], False) == expected[:1]
+    assert compare._TASKS == []
+
+
+def test_json_floats_and_summaries():
+    assert compare._json_floats({"a": [1.0, float("inf"), {"b": float("nan")}], "c": "x", "d": 2}) == {
+        "a": [1.0, None, {"b": None}],
+        "c": "x",
+        "d": 2,
+    }
+    assert compare._summary([1.0, None, 3.0]) == (3.0, 1.0, np.inf)
+    assert compare._summary([2.0, 1.0]) == (1.5, 1.0, 2.0)
+    assert compare._tuned({"lr": 0.1, "rho": 0.9}) == "lr 0.1, rho 0.9"
+
+
+def _designed_training(monkeypatch, validation, train_loss):
+    """A stand-in for training whose final losses per configuration are the given ones."""
+
+    def fake_train(model, optimizer, data, seeds, *, batch_size, steps, every, progress=None):
+        n, records = len(seeds), np.arange(every, steps + 1, every)
+        curve = np.arange(n * len(records), dtype=float).reshape(n, len(records))
+        values = np.array(validation, dtype=float)[:, None]
+        return train.Run(records, curve, values * np.ones_like(curve), curve + 100, curve / 1000, np.array(train_loss))
+
+    monkeypatch.setattr(compare, "train", fake_train)
+
+
+def test_tuning_keeps_the_grid_point_with_the_lowest_median_loss(monkeypatch):
+    contender = compare.Contender("SGD", lambda lr: _sgd(lr=lr), {"lr": (0.1, 0.2, 0.3)})
+    # Two seeds per grid point: validation medians 5, 1.5, 3 (best: 0.2); training medians 2, 4, inf (best: 0.1).
+    _designed_training(monkeypatch, [5, 5, 1, 2, 3, 3], [2, 2, 4, 4, np.inf, np.inf])
+    tuned = compare._tune(contender, "softmax", 32, 4, 2, (0, 1), None, "validation")
+    assert tuned["label"] == "SGD" and tuned["best"] == {"lr": 0.2} and tuned["best_index"] == 1
+    assert tuned["grid_points"] == 3 and tuned["chosen_by"] == "validation" and tuned["medians"] == [5.0, 1.5, 3.0]
+    assert tuned["steps"] == [2, 4]
+    assert tuned["test_loss"] == [105.0, 107.0] and tuned["train_loss"] == [4.0, 4.0]
+    assert tuned["test_accuracy"] == [0.005, 0.007]
+    assert tuned["train_curves"] == [[4.0, 5.0], [6.0, 7.0]] and tuned["test_curves"] == [
+        [104.0, 105.0],
+        [106.0, 107.0],
+    ]
+    by_train = compare._tune(contender, "softmax", 32, 4, 2, (0, 1), None, "train")
+    assert by_train["best"] == {"lr": 0.1} and by_train["medians"] == [2.0, 4.0, None]
+
+
+def test_the_printed_comparison_and_batch_tables(monkeypatch, capsys):
+    rows = [
+        {"label": "SGD", "best": {"lr": 3.16}, "test_loss": [0.2, 0.1, 0.3], "test_accuracy": [0.9, 0.95, 0.925]},
+        {"label": "RMSprop", "best": {"lr": 0.001, "rho": 0.99}, "test_loss": [None, 1.0], "test_accuracy": [0.5, 1.0]},
+    ]
+    monkeypatch.setattr(compare, "comparison", lambda settings: {"results": rows})
+    compare.print_comparison()
+    assert capsys.readouterr().out.splitlines() == [
+        "optimizer          tuned                   test loss               test accuracy %",
+        "SGD                lr 3.16                 0.200 (0.100-0.300)     92.5 (90.0-95.0)",
+        "RMSprop            lr 0.001, rho 0.99      inf (1.000-inf)         75.0 (50.0-100.0)",
+    ]
+    sizes = (1078, 8)
+    results = [
+        {"label": c.label, "batch_size": s, "train_loss": [0.5 * s, s], "test_accuracy": [0.5, 0.7]}
+        for c in compare.BATCH_CONTENDERS
+        for s in sizes
+    ]
+    monkeypatch.setattr(compare, "batch_study", lambda settings: {"results": results})
+    compare.print_batch_study(compare.BatchSettings(batch_sizes=sizes))
+    assert capsys.readouterr().out.splitlines() == [
+        "train loss (acc.)      batch 1078        batch 8",
+        "SGD                 8.1e+02 (60%)  6.0e+00 (60%)",
+        "RMSprop             8.1e+02 (60%)  6.0e+00 (60%)",
+        "Rprop               8.1e+02 (60%)  6.0e+00 (60%)",
+    ]
+
+
+def test_shipping_computes_what_is_missing_and_drops_what_is_stale(monkeypatch, tmp_path):
+    _fake_training(monkeypatch, tmp_path / "cache")
+    monkeypatch.setattr(compare, "SHIPPED", tmp_path / "shipped")
+    wanted = sorted(compare.result_name(compare._page_item(s)[0], compare._described(s)) for s in compare.PAGE)
+    compare._store(tmp_path / "shipped", "comparison-000000000000-000000000000.json", {})
+    assert compare.stale_shipped() == {
+        **{name: "missing (settings or code changed)" for name in wanted},
+        "comparison-000000000000-000000000000.json": "no longer current",
+    }
+    assert sorted(compare.ship()) == wanted
+    assert compare.stale_shipped() == {} and sorted(p.name for p in (tmp_path / "shipped").iterdir()) == wanted
+    assert compare.ship() == []
+    assert compare.run_all() >= 0  # reads what was shipped
+
+
+def test_a_fresh_interpreter_computes_from_the_described_settings(monkeypatch, tmp_path):
+    _fake_training(monkeypatch, tmp_path)
+    settings = compare.BatchSettings(steps=6, batch_sizes=(8,), seeds=(0,))
+    described = compare._described(settings)
+    compare._compute_here("batch-study", json.dumps(described), "False")
+    name = compare.result_name("batch-study", described)
+    result = json.loads((tmp_path / "learning" / name).read_text())
+    assert result["settings"] == json.loads(json.dumps(described))
+    assert [r["steps"] for r in result["results"]] == [[6]] * 3
+    comparison = compare.Settings(model="softmax", batch_size=539, epochs=2, seeds=(0,))
+    compare._compute_here("comparison", json.dumps(compare._described(comparison)), "False")
+    assert (tmp_path / "learning" / compare.result_name("comparison", compare._described(comparison))).is_file()
