@@ -779,3 +779,13 @@ def test_a_fresh_interpreter_computes_from_the_described_settings(monkeypatch, t
     comparison = compare.Settings(model="softmax", batch_size=539, epochs=2, seeds=(0,))
     compare._compute_here("comparison", json.dumps(compare._described(comparison)), "False")
     assert (tmp_path / "learning" / compare.result_name("comparison", compare._described(comparison))).is_file()
+
+
+def test_the_drift_table_runs_five_thousand_steps_by_default(capsys):
+    rows = drift_module.drift_table()
+    assert rows[0].final == drift_module.drift(B.sgd(lr=0.01), 5000)[-1]
+    assert rows == drift_module.drift_table(5000, 0.0)
+    drift_module.print_drift_table()
+    printed = capsys.readouterr().out.splitlines()
+    r = rows[2]
+    assert printed[3] == f"{r.name:<20}{r.final:>14.4f}{r.per_cycle:>11.5f}{r.settled:>16.4f}{r.largest:>13.4f}"
