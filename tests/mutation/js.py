@@ -1,0 +1,175 @@
+"""StrykerJS over the playground's core (docs/javascripts/playground/core.js): print the kill rate.
+
+    python tests/mutation/js.py               # npm ci in tools/stryker, then stryker run, then the table
+    python tests/mutation/js.py --no-install  # with the tools/stryker/node_modules already there
+    python tests/mutation/js.py --report      # the last run's table again (tools/stryker/reports/mutation.json)
+
+Stryker (pinned by tools/stryker/package-lock.json) mutates core.js and runs the Node tests in
+tools/stryker/test/ (node:test, through Stryker's TAP runner: each test file is a test, and a mutant runs only
+the files that reach it, stopping at the first that fails).  The tests compare the core with the library's
+recorded answers in tests/fixtures/js/ (scripts/make_js_fixtures.py).
+
+The rate is ``(killed + timeout) / (mutants - equivalent - invalid)``: a timeout is a changed behaviour too
+(a loop that no longer ends); an invalid mutant (Stryker's CompileError or RuntimeError) is no program at all.
+A survivor listed in tools/stryker/equivalent.md (by mutator, the source line it starts on and its replacement,
+each with its reason) cannot change what the core computes and so cannot be killed.  A listed mutant that a
+test kills, or that no longer exists, is reported, and does not count as equivalent.
+Exit status: 0 at a rate of at least 90%, 1 below it or when Stryker fails, 2 without Node.js and npm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TOOL = ROOT / "tools" / "stryker"
+CONFIG = TOOL / "stryker.config.mjs"
+REPORT = TOOL / "reports" / "mutation.json"
+EQUIVALENT = TOOL / "equivalent.md"
+THRESHOLD = 90.0
+DETECTED = {"Killed", "Timeout"}
+INVALID = {"CompileError", "RuntimeError", "Ignored"}
+ENTRY = re.compile(r"```text\n(.*?)```", re.S)
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def equivalents() -> list[dict]:
+    """The entries of equivalent.md: each a ```text block with mutator:, line: and replacement: (and count:)."""
+    out = []
+    text = EQUIVALENT.read_text() if EQUIVALENT.exists() else ""
+    for block in ENTRY.findall(text):
+        fields = dict(line.split(": ", 1) for line in block.strip().splitlines() if ": " in line)
+        if {"mutator", "line", "replacement"} <= fields.keys():
+            out.append(
+                {
+                    "key": (fields["mutator"].strip(), normal(fields["line"]), normal(fields["replacement"])),
+                    "count": int(fields.get("count", "1")),
+                }
+            )
+    return out
+
+
+def mutants(report: dict) -> list[dict]:
+    """Every mutant of the report, with the source line it starts on."""
+    out = []
+    for name, file in report["files"].items():
+        lines = file["source"].splitlines()
+        for m in file["mutants"]:
+            start = m["location"]["start"]
+            out.append(
+                {
+                    "file": name,
+                    "line": start["line"],
+                    "column": start["column"],
+                    "status": m["status"],
+                    "key": (m["mutatorName"], normal(lines[start["line"] - 1]), normal(m.get("replacement", ""))),
+                }
+            )
+    return out
+
+
+def judge(report: dict) -> tuple[dict, list[dict], list[str]]:
+    """The counts, the survivors that are not listed as equivalent, and what is wrong with the list."""
+    found = mutants(report)
+    listed = equivalents()
+    problems = []
+    equivalent_ids = set()
+    for entry in listed:
+        matching = [i for i, m in enumerate(found) if m["key"] == entry["key"]]
+        alive = [i for i in matching if found[i]["status"] in ("Survived", "NoCoverage")]
+        mutator, line, replacement = entry["key"]
+        if not matching:
+            problems.append(f"listed but not found (stale): {mutator} on `{line}` -> `{replacement}`")
+        elif len(alive) < len(matching):
+            problems.append(f"listed but killed, so not equivalent: {mutator} on `{line}` -> `{replacement}`")
+        elif len(matching) != entry["count"]:
+            problems.append(
+                f"listed {entry['count']}x, found {len(matching)}x: {mutator} on `{line}` -> `{replacement}`"
+            )
+        if len(alive) == len(matching):
+            equivalent_ids.update(alive)
+    counts = {"mutants": len(found), "equivalent": len(equivalent_ids)}
+    for status in ("Killed", "Survived", "Timeout", "NoCoverage", "CompileError", "RuntimeError", "Ignored"):
+        counts[status] = sum(1 for i, m in enumerate(found) if m["status"] == status and i not in equivalent_ids)
+    survivors = [
+        m for i, m in enumerate(found) if m["status"] in ("Survived", "NoCoverage") and i not in equivalent_ids
+    ]
+    judged = counts["mutants"] - counts["equivalent"] - sum(counts[s] for s in INVALID)
+    detected = counts["Killed"] + counts["Timeout"]
+    counts["rate"] = 100.0 * detected / judged if judged else 100.0
+    return counts, survivors, problems
+
+
+def table(counts: dict) -> str:
+    header = ["mutants", "killed", "survived", "timeout", "no coverage", "equivalent", "invalid", "kill rate"]
+    invalid = counts["CompileError"] + counts["RuntimeError"] + counts["Ignored"]
+    row = [
+        counts["mutants"], counts["Killed"], counts["Survived"], counts["Timeout"], counts["NoCoverage"],
+        counts["equivalent"], invalid, f"{counts['rate']:.1f}%",
+    ]  # fmt: skip
+    widths = [max(len(h), len(str(v))) for h, v in zip(header, row, strict=True)]
+    lines = [
+        "  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)),
+        "  ".join(str(v).rjust(w) for v, w in zip(row, widths, strict=True)),
+    ]
+    return "\n".join(lines)
+
+
+def run(install: bool) -> int:
+    if not shutil.which("node") or not shutil.which("npm"):
+        print("js.py: needs Node.js 20+ and npm (apt-get install nodejs npm)", file=sys.stderr)
+        return 2
+    if install:
+        done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=TOOL)
+        if done.returncode:
+            return 1
+    REPORT.unlink(missing_ok=True)
+    stryker = TOOL / "node_modules" / ".bin" / "stryker"
+    # nice: the machine is shared; the run takes a few minutes on two cores
+    command = ["nice", "-n", "10", str(stryker), "run", str(CONFIG.relative_to(ROOT))]
+    done = subprocess.run(command, cwd=ROOT, env={**os.environ, "FORCE_COLOR": "0"})
+    if done.returncode or not REPORT.exists():
+        print(f"js.py: stryker failed (exit status {done.returncode})", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report", action="store_true", help="only print the last run's table")
+    parser.add_argument("--no-install", action="store_true", help="skip npm ci")
+    args = parser.parse_args()
+    started = time.monotonic()
+    if not args.report:
+        status = run(install=not args.no_install)
+        if status:
+            return status
+    counts, survivors, problems = judge(json.loads(REPORT.read_text()))
+    for m in survivors:
+        mutator, line, replacement = m["key"]
+        print(f"{m['status']}: {m['file']}:{m['line']}:{m['column']} {mutator}: `{line}` -> `{replacement}`")
+    for problem in problems:
+        print(f"equivalent.md: {problem}")
+    print()
+    print(table(counts))
+    if not args.report:
+        print(f"\n{time.monotonic() - started:.0f} s")
+    passed = counts["rate"] >= THRESHOLD
+    print(f"{'PASS' if passed else 'FAIL'}: kill rate of the non-equivalent mutants {counts['rate']:.1f}%, "
+          f"at least {THRESHOLD:.0f}% needed")  # fmt: skip
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
