@@ -36,7 +36,7 @@
   const CURVATURE = 2 * 3 ** 0.5; // f''(x*) of x - x^3 at x* = -1/sqrt(3), as the page's h = 2 * 3**0.5
 
   function Inline(figure, api) {
-    const { el, svg, num, ticks, contourPath } = api.plot;
+    const { el, svg, num, ticks } = api.plot;
     const kind = Object.hasOwn(KINDS, figure.dataset.inline) ? KINDS[figure.dataset.inline] : null;
     if (!kind) return;
     const reduceMotion = api.plot.reducedMotion();
@@ -85,6 +85,25 @@
           return { ...r, points: error.points || [r.config.x0], accumulators: [], error: error.message };
         }
       });
+    }
+
+    // The contours come from the page's worker (plot.js), once per size of the plot, so that neither the
+    // page's load nor a slider's move waits for them.
+    const contourCache = new Map();
+    let contoursPending = Promise.resolve();
+    function contoursInto(path, spec) {
+      const key = JSON.stringify(spec);
+      if (contourCache.has(key)) {
+        path.setAttribute("d", contourCache.get(key));
+        return;
+      }
+      contoursPending = api.plot
+        .runner(api)
+        .run("contours", [spec])
+        .then(([d]) => {
+          contourCache.set(key, d);
+          path.setAttribute("d", d);
+        });
     }
 
     function font() {
@@ -156,7 +175,8 @@
       const clip = svg("clipPath", { id: clipId });
       clip.append(svg("rect", { x: margin.left, y: margin.top, width: w, height: h }));
       defs.append(clip);
-      const contours = svg("path", { class: "pg-contours", d: contourPath(api.PROBLEMS.bowl.f, [[xa, xb], [ya, yb]], toScreen), "clip-path": `url(#${clipId})` });
+      const contours = svg("path", { class: "pg-contours", "clip-path": `url(#${clipId})` });
+      contoursInto(contours, { problem: "bowl", bounds: [[xa, xb], [ya, yb]], frame: { left: margin.left, top: margin.top, width: w, height: h } });
       const paths = svg("g", { "clip-path": `url(#${clipId})` });
       for (const r of runs) {
         const d = r.points.map((p, t) => `${t ? "L" : "M"}${toScreen(p).map((v) => v.toFixed(2)).join(" ")}`).join("");
@@ -238,8 +258,10 @@
       return pass === null ? `The gain stays below 2 for all ${kind.steps} steps.` : `The gain passes 2 at step ${pass}.`;
     }
 
+    let drawnWidth = 0;
     function draw() {
       const width = plot.getBoundingClientRect().width || WIDTH;
+      drawnWidth = width;
       scale = Math.max(1, WIDTH / width);
       if (figure.dataset.inline === "bowl") drawBowl();
       else drawGain();
@@ -279,20 +301,16 @@
       update(true);
     });
     if (typeof ResizeObserver !== "undefined") {
-      let last = 0;
       new ResizeObserver(() => {
         const width = plot.getBoundingClientRect().width;
-        if (width > 0 && Math.abs(width - last) > 2) {
-          last = width;
-          draw();
-        }
+        if (width > 0 && Math.abs(width - drawnWidth) > 2) draw();
       }).observe(plot);
     }
     update(false);
 
     api.plot.register({
       root: figure,
-      settled: () => Promise.resolve(),
+      settled: () => contoursPending,
       paths: () => runs.map((r) => ({ optimizer: r.id, config: r.config, points: r.points })),
     });
     figure.inline = { lr: () => lr, runs: () => runs, gains: () => (figure.dataset.inline === "gain" ? gains() : null), passesTwo: () => (figure.dataset.inline === "gain" ? passesTwo(gains()) : null) };

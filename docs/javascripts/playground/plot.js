@@ -1,11 +1,11 @@
 // What the playground and the pages' inline figures share: DOM and SVG helpers, ticks, contour lines,
 // path strings, the Web Worker that runs trajectories (core.js) off the main thread, and the list of
-// paths drawn now (window.rmspropDocs.shown()).
+// paths drawn now (window.rmspropDocs.shown()).  The worker loads this file too, for contourPath.
 (function (global) {
   "use strict";
 
   const SVG = "http://www.w3.org/2000/svg";
-  const script = document.currentScript;
+  const script = typeof document !== "undefined" ? document.currentScript : null;
   const WORKER_URL = script && script.src ? new URL("worker.js", script.src).href : null;
 
   function el(tag, attributes = {}, children = []) {
@@ -47,48 +47,70 @@
     return out;
   }
 
-  // Contour lines of f over bounds by marching squares, as one SVG path string.
+  // Contour lines of f over bounds by marching squares, as one SVG path string: 14 levels, denser near
+  // the minimum, on a 96 x 72 grid.  No array per cell or edge (it runs while the page loads).
   function contourPath(f, bounds, toScreen) {
     const [[x0, x1], [y0, y1]] = bounds;
     const nx = 96;
     const ny = 72;
-    const values = new Float64Array((nx + 1) * (ny + 1));
+    const stride = nx + 1;
+    const values = new Float64Array(stride * (ny + 1));
     for (let j = 0; j <= ny; j++) {
-      for (let i = 0; i <= nx; i++) values[j * (nx + 1) + i] = f([x0 + ((x1 - x0) * i) / nx, y0 + ((y1 - y0) * j) / ny]);
+      for (let i = 0; i <= nx; i++) values[j * stride + i] = f([x0 + ((x1 - x0) * i) / nx, y0 + ((y1 - y0) * j) / ny]);
     }
-    const sorted = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+    const sorted = values.filter(Number.isFinite).sort();
     const levels = [];
     for (let k = 1; k <= 14; k++) {
       const level = sorted[Math.floor((sorted.length - 1) * (k / 15) ** 2)];
       if (!levels.includes(level)) levels.push(level);
     }
+    const px = (i) => x0 + ((x1 - x0) * i) / nx;
+    const py = (j) => y0 + ((y1 - y0) * j) / ny;
+    // the crossings of one cell's edges, in the order (i, j) -> (i+1, j) -> (i+1, j+1) -> (i, j+1) -> (i, j)
+    const cx = new Float64Array(4);
+    const cy = new Float64Array(4);
+    let count = 0;
+    const edge = (va, vb, ax, ay, bx, by) => {
+      if (va < 0 === vb < 0) return;
+      const s = va / (va - vb);
+      cx[count] = ax + s * (bx - ax);
+      cy[count] = ay + s * (by - ay);
+      count++;
+    };
     const out = [];
-    const at = (i, j) => values[j * (nx + 1) + i];
-    const point = (i, j) => [x0 + ((x1 - x0) * i) / nx, y0 + ((y1 - y0) * j) / ny];
     for (const level of levels) {
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) {
-          const corners = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]];
-          const crossings = [];
-          for (let e = 0; e < 4; e++) {
-            const [ai, aj] = corners[e];
-            const [bi, bj] = corners[(e + 1) % 4];
-            const va = at(ai, aj) - level;
-            const vb = at(bi, bj) - level;
-            if ((va < 0) !== (vb < 0)) {
-              const s = va / (va - vb);
-              const [pa, pb] = [point(ai, aj), point(bi, bj)];
-              crossings.push([pa[0] + s * (pb[0] - pa[0]), pa[1] + s * (pb[1] - pa[1])]);
-            }
-          }
-          for (let c = 0; c + 1 < crossings.length; c += 2) {
-            const [a, b] = [toScreen(crossings[c]), toScreen(crossings[c + 1])];
+          const v0 = values[j * stride + i] - level;
+          const v1 = values[j * stride + i + 1] - level;
+          const v2 = values[(j + 1) * stride + i + 1] - level;
+          const v3 = values[(j + 1) * stride + i] - level;
+          const below = v0 < 0;
+          if (v1 < 0 === below && v2 < 0 === below && v3 < 0 === below) continue; // no line crosses this cell
+          const [xa, xb, ya, yb] = [px(i), px(i + 1), py(j), py(j + 1)];
+          count = 0;
+          edge(v0, v1, xa, ya, xb, ya);
+          edge(v1, v2, xb, ya, xb, yb);
+          edge(v2, v3, xb, yb, xa, yb);
+          edge(v3, v0, xa, yb, xa, ya);
+          for (let c = 0; c + 1 < count; c += 2) {
+            const [a, b] = [toScreen([cx[c], cy[c]]), toScreen([cx[c + 1], cy[c + 1]])];
             out.push(`M${a[0].toFixed(1)} ${a[1].toFixed(1)}L${b[0].toFixed(1)} ${b[1].toFixed(1)}`);
           }
         }
       }
     }
     return out.join("");
+  }
+
+  // The contours of a problem in a frame of the plot: {problem, bounds: [[xa, xb], [ya, yb]], frame: {left,
+  // top, width, height}} (the SVG units the window [xa, xb] x [ya, yb] fills), as a path string.  Plain
+  // numbers in, a string out, so that the worker can draw them while the page goes on.
+  function contoursFor(spec, api) {
+    const [[xa, xb], [ya, yb]] = spec.bounds;
+    const { left, top, width, height } = spec.frame;
+    const toScreen = (p) => [left + ((p[0] - xa) / (xb - xa)) * width, top + ((yb - p[1]) / (yb - ya)) * height];
+    return contourPath(api.PROBLEMS[spec.problem].f, spec.bounds, toScreen);
   }
 
   // One path string for a whole run, in screen units (screen: x0, y0, x1, y1, ...).  A point closer
@@ -136,6 +158,7 @@
     const waiting = new Map();
 
     function locally(kind, configs) {
+      if (kind === "contours") return configs.map((spec) => contoursFor(spec, api));
       if (kind === "best") {
         return configs.map((c) => {
           try {
@@ -229,6 +252,6 @@
     return shared;
   }
 
-  const plot = { SVG, el, svg, num, pointText, ticks, contourPath, pathData, Runner, runner, rows, register, reducedMotion };
+  const plot = { SVG, el, svg, num, pointText, ticks, contourPath, contoursFor, pathData, Runner, runner, rows, register, reducedMotion };
   global.rmspropDocs = Object.assign(global.rmspropDocs || {}, { plot, shown });
-})(window);
+})(typeof window !== "undefined" ? window : self);

@@ -276,7 +276,7 @@
   // ------------------------------------------------------------------ the playground
 
   function Playground(rootElement, api) {
-    const { el, svg, num, pointText, ticks, contourPath, pathData, rows } = api.plot;
+    const { el, svg, num, pointText, ticks, pathData, rows } = api.plot;
     const reduceMotion = api.plot.reducedMotion();
     const parsed = parseState(location.search.length > 1 ? location.search : location.hash.slice(1), api);
     let state = parsed.state;
@@ -550,13 +550,27 @@
       yName.textContent = dim === 1 ? "↑ f(x)" : "↑ y";
       axes.append(xName, yName);
       if (dim === 2) {
-        contours.setAttribute("d", contourPath(problem.f, [[xa, xb], [ya, yb]], toScreen));
+        // drawn in the worker (thousands of segments), so that the page never waits for them
+        const spec = { problem: state.problem, bounds: [[xa, xb], [ya, yb]], frame: { left: margin.left, top: margin.top, width: w, height: h } };
+        const key = JSON.stringify(spec);
+        if (contours.dataset.key !== key) {
+          contours.dataset.key = key;
+          contours.setAttribute("d", "");
+          contoursBusy = true;
+          contoursPending = runner.run("contours", [spec]).then(([d]) => {
+            if (contours.dataset.key !== key) return;
+            contours.setAttribute("d", d);
+            contoursBusy = false;
+          });
+        }
       } else {
         const parts = [];
         for (let i = 0; i <= 400; i++) {
           const [sx, sy] = toScreen([xa + ((xb - xa) * i) / 400]);
           parts.push(`${i ? "L" : "M"}${sx.toFixed(1)} ${sy.toFixed(1)}`);
         }
+        contours.dataset.key = "";
+        contoursBusy = false;
         contours.setAttribute("d", parts.join(""));
       }
       contours.classList.toggle("pg-curve", dim === 1);
@@ -668,8 +682,16 @@
       });
     }
 
+    let contoursPending = Promise.resolve();
+    let contoursBusy = false;
+    // the runs drawn, and the contours under them
     function settled() {
-      return !inFlight && !dirty ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+      const runsDone = !inFlight && !dirty ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+      const contoursDone = () => {
+        const pending = contoursPending;
+        return pending.then(() => (pending === contoursPending ? undefined : contoursDone()));
+      };
+      return runsDone.then(contoursDone);
     }
 
     function apply(results, snapshot) {
@@ -1195,7 +1217,7 @@
       threaded: () => runner.threaded,
       shown: () => shown,
       playing: () => animation !== null,
-      busy: () => inFlight || dirty,
+      busy: () => inFlight || dirty || contoursBusy,
       play: () => play(0),
       showEnd,
       // the points drawn now, per optimizer: exactly the trace's, up to the step shown

@@ -1,7 +1,7 @@
 // Runs the playground's trajectories off the main thread: the same core.js, so the same numbers.
-// Messages in: {id, kind: "runs", configs} or {id, kind: "best", configs}; out: {id, results}.
+// Messages in: {id, kind: "runs" | "best" | "contours", configs}; out: {id, results}.
 /* global importScripts */
-importScripts("core.js");
+importScripts("core.js", "plot.js");
 
 (function () {
   "use strict";
@@ -21,6 +21,10 @@ importScripts("core.js");
 
   self.onmessage = (event) => {
     const { id, kind, configs } = event.data;
+    if (kind === "contours") {
+      self.postMessage({ id, results: configs.map((spec) => api.plot.contoursFor(spec, api)) });
+      return;
+    }
     if (kind === "best") {
       const results = configs.map((config) => {
         try {
