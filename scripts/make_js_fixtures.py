@@ -175,6 +175,11 @@ def trace_cases() -> list[dict]:
         {"problem": "elongated", "x0": [-2.0, 1.0], "steps": 50, "momentum": 0.5, "convention": "keras", "lr": 0.05},
         {"problem": "elongated", "x0": [-2.0, 1.0], "steps": 50, "momentum": 0.5, "convention": "tf1", "lr": 0.05},
         {"problem": "parabola", "x0": [10.0], "steps": 50, "momentum": 0.99, "lr": 0.5, "eps": 1e-3},
+        # where torch.lerp's two formulas round differently (rho 0.5 and beta1 0.5: weight 0.5 takes the second)
+        {"problem": "bowl", "x0": [-5.0, -2.0], "steps": 40, "rho": 0.5, "centered": True, "lr": 0.1},
+        {"problem": "rosenbrock", "x0": [-1.5, 2.0], "steps": 10, "optimizer": "adam", "beta1": 0.5, "lr": 0.1},
+        # the heavy ball's first buffer is the gradient itself, -0.0 included
+        {"problem": "parabola", "x0": [-0.0], "steps": 3, "optimizer": "heavy_ball"},
         # the baselines' options
         {
             "problem": "rosenbrock",
@@ -351,7 +356,7 @@ def refusal_cases() -> list[dict]:
     changes = [
         {"lr": 0.0}, {"lr": -0.0}, {"lr": -1.0}, {"lr": math.inf}, {"lr": -math.inf}, {"lr": math.nan},
         {"lr": -1e-05}, {"lr": -1.5e-07}, {"lr": -0.0001}, {"lr": -1e16}, {"lr": -1.2345e20}, {"lr": -123.0},
-        {"lr": -2.5e-300}, {"lr": "fast"}, {"lr": True},
+        {"lr": -2.5e-300}, {"lr": "fast"}, {"lr": True}, {"lr": False},
         {"rho": 1.0}, {"rho": -0.1}, {"rho": math.nan},
         {"eps": 0.0}, {"eps": -1e-08}, {"eps": math.inf},
         {"momentum": 1.0}, {"momentum": -0.5}, {"momentum": math.inf},
@@ -362,6 +367,7 @@ def refusal_cases() -> list[dict]:
         {"problem": "sphere"}, {"problem": "__proto__"}, {"problem": "constructor"}, {"problem": "toString"},
         {"problem": "hasOwnProperty"}, {"problem": "prototype"},
         {"steps": 2.5}, {"steps": -1}, {"steps": 10_000_001}, {"steps": True}, {"steps": 1e16}, {"steps": "10"},
+        {"steps": 10_000_000, "x0": [1.0]},  # MAX_STEPS itself is allowed: the start is what is refused
         {"x0": [1.0]}, {"x0": [1.0, 0.0, 2.0]}, {"x0": [1.0, math.nan]}, {"x0": [math.inf, 1.0]},
         {"x0": [1, "a"]}, {"x0": "a"}, {"x0": 1.0},
         {"schedule": {"kind": "exponential", "gamma": 1.5}},
@@ -463,6 +469,7 @@ def schedule_cases() -> list[dict]:
         ("cosine", {"horizon": 1000, "lr_min": 0.0001}),
         ("cosine", {"horizon": 300}),
         ("cosine", {"horizon": 1}),
+        ("cosine", {"horizon": 10, "lr_min": 0.01}),  # lr_min may be lr itself
     ]
     out = []
     for kind, options in plans:
@@ -470,6 +477,20 @@ def schedule_cases() -> list[dict]:
         used = {"gamma": s.gamma, "every": s.every, "horizon": s.horizon, "lr_min": s.lr_min}
         out.append({"kind": kind, "lr": 0.01, "options": options, "used": used, "rates": [s(t) for t in range(1200)]})
     return out
+
+
+def schedule_refusals() -> list[dict]:
+    calls = [
+        ("constant", -1.0, {}), ("constant", 0.0, {}), ("step", 0.01, {"gamma": 1.5}),
+        ("step", 0.01, {"gamma": 0.0}), ("step", 0.01, {"every": 0}), ("step", 0.01, {"every": 1.5}),
+        ("cosine", 0.01, {"horizon": 0}), ("cosine", 0.01, {"lr_min": 0.02}), ("cosine", 0.01, {"lr_min": -0.01}),
+        ("linear", 0.01, {}), ("constructor", 0.01, {}),
+    ]  # fmt: skip
+    return [
+        {"kind": kind, "lr": lr, "options": options,
+         "message": message(lambda k=kind, r=lr, o=options: schedules.schedule(k, r, **o))}
+        for kind, lr, options in calls
+    ]  # fmt: skip
 
 
 def parse_cases() -> list[dict]:
@@ -492,7 +513,7 @@ def parse_cases() -> list[dict]:
     refused = [
         "linear", "step:gamma", "step:rate=0.5", "step:gamma=fast", "step:gamma=", "step:every=2.5",
         "step:every=1e2", "step:every=0x10", "cosine:horizon=0", "step:gamma=1.5", "cosine:lr_min=1",
-        "step:gamma=0.5:every=2", "step:constructor=1", "step:=1", "step: gamma=0.5",
+        "step:gamma=0.5:every=2", "step:constructor=1", "step:=1", "cosine:horizon=2.5", "cosine:horizon=1e2", "step: gamma=0.5",
     ]  # fmt: skip
     errors = [{"text": text, "message": message(lambda t=text: schedules.parse(t, 0.01))} for text in refused]
     return out, errors
@@ -502,12 +523,22 @@ def arithmetic_cases() -> dict:
     mpmath.mp.dps = 60
     rng = random.Random(20241204)
 
-    def exact_pow(base: float, n: int) -> float:
-        value = mpmath.mpf(base) ** n
+    def rounded(value) -> float:
+        """The double nearest to an mpf (ties to even), subnormals included (rounded once, at their spacing)."""
+        if value != 0 and abs(value) < mpmath.ldexp(1, -1022):
+            return math.ldexp(int(mpmath.nint(mpmath.ldexp(value, 1074))), -1074)
         try:
             return float(value)
         except OverflowError:
             return math.inf
+
+    def exact_pow(base: float, n: int) -> float:
+        return rounded(mpmath.mpf(base) ** n)
+
+    def ulp_steps(x: float, k: int) -> float:
+        for _ in range(abs(k)):
+            x = math.nextafter(x, math.inf if k > 0 else -math.inf)
+        return x
 
     bases = [0.5, 0.9, 0.99, 0.999, 0.9999, 0.3, 0.1, 1.5, 2.0, 3.0, 1e-5, 0.7071067811865476, 1 - 2**-30]
     bases += [rng.uniform(0.0, 1.0) for _ in range(40)] + [rng.uniform(1.0, 3.0) for _ in range(10)]
@@ -522,14 +553,34 @@ def arithmetic_cases() -> dict:
                     (0.0, 0), (3.0, 0), (1.0000001, 10_000_000), (0.9999999, 10_000_000), (1e-200, 1),
                     (1e200, 1), (2.0**-600, 2), (2.0**600, 2)]:  # fmt: skip
         pow_cases.append([base, n, exact_pow(base, n)])
+    # results in the subnormal range and just below overflow, where the scaling back takes more than one step
+    ranged = [(0.5, n) for n in range(1023, 1075, 3)] + [(0.9, n) for n in range(6700, 7070, 11)]
+    ranged += [(1e-5, n) for n in range(61, 66)] + [(1.5, n) for n in range(1740, 1752)]
+    for _ in range(40):
+        b = rng.uniform(0.01, 0.99)
+        ranged.append((b, math.ceil(math.log(rng.uniform(1e-323, 1e-308)) / math.log(b))))
+        b = rng.uniform(1.01, 50.0)
+        ranged.append((b, math.floor(math.log(rng.uniform(1e300, 1.7e308)) / math.log(b))))
+    # near powers of two, where rounding hi + lo and hi - lo differ
+    for n in range(2, 61):
+        for j in (1, -1, 3):
+            for k in range(-3, 4):
+                ranged.append((ulp_steps(2.0 ** (j / n), k), n))
+    pow_cases += [[base, n, exact_pow(base, n)] for base, n in ranged]
     runs = []
-    for base in (0.9, 0.999, 0.5, 0.3, 1e-3, 0.0, 1.0, 0.1):
+    for base in (0.9, 0.999, 0.5, 0.3, 1e-3, 0.0, 1.0, 0.1, 1e-40, 1e35):
         running = [exact_pow(base, n) for n in range(1, 301)]
         runs.append({"base": base, "powers": running})
     xs = [0.0, 1e-300, 1e-8, 0.5, 1.0, math.pi / 4, 1.5707963267948966, 1.5, 2.0, 3.0, 3.14159, math.pi, 3.15]
     xs += [rng.uniform(0.0, 3.15) for _ in range(300)]
     xs += [math.pi * t / 1000 for t in range(0, 1001, 7)]
-    cos_cases = [[x, float(mpmath.cos(mpmath.mpf(x)))] for x in xs]
+    # near pi / 2, where cos is small and every part of pi / 2 counts; near cos = +-2**-k, where rounding hi + lo
+    # and hi - lo differ
+    xs += [ulp_steps(math.pi / 2, k) for k in range(-200, 201)]
+    for k in range(1, 60):
+        for target in (2.0**-k, -(2.0**-k)):
+            xs += [ulp_steps(math.acos(target), j) for j in range(-2, 3)]
+    cos_cases = [[x, rounded(mpmath.cos(mpmath.mpf(x)))] for x in xs if 0 <= x <= 3.15]
     return {"pow": pow_cases, "powers": runs, "cos": cos_cases}
 
 
@@ -648,6 +699,15 @@ def best_cases() -> list[dict]:
             {"problem": "parabola", "x0": [10.0], "optimizer": "gradient_descent"},
             {"lrs": [0.5, 1.0, 1.5], "steps": 20, "tol": 1e-300, "stay": False},
         ),
+        # a run that diverges at its first step from a start within tol: it never stays, though it starts there
+        (
+            {"problem": "parabola", "x0": [0.001], "optimizer": "rmsprop", "rho": 0.0, "centered": True, "eps": 5e-324},
+            {"lrs": [0.01], "steps": 5, "tol": 0.01},
+        ),
+        (
+            {"problem": "parabola", "x0": [0.001], "optimizer": "rmsprop", "rho": 0.0, "centered": True, "eps": 5e-324},
+            {"lrs": [0.01], "steps": 5, "tol": 0.01, "stay": False},
+        ),
         # nothing gets there
         (
             {"problem": "rosenbrock", "x0": [-1.5, 2.0], "optimizer": "gradient_descent"},
@@ -706,7 +766,7 @@ def recordings() -> dict[str, str]:
         "traces.json": dump("traces", {"cases": trace_cases(), "divergences": divergence_cases()}),
         "refusals.json": dump("refusals", {"configs": refusal_cases(), "lookups": lookup_cases()}),
         "schedules.json": dump("schedules", {"schedules": schedule_cases(), "parsed": parsed,
-                                             "parse_errors": parse_errors}),
+                                             "parse_errors": parse_errors, "refused": schedule_refusals()}),
         "arithmetic.json": dump("arithmetic", arithmetic_cases()),
         "steps_to.json": dump("steps_to", {"cases": steps_to_cases(), "best": best_cases()}),
         "problems.json": dump("problems", {"problems": problem_cases(), "max_steps": validation.MAX_STEPS,

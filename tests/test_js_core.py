@@ -42,7 +42,6 @@ def test_the_core_gives_the_librarys_answers_in_node():
         timeout=600,
     )
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
-    assert "# fail 0" in done.stdout or "ℹ fail 0" in done.stdout, done.stdout[-3000:]
 
 
 def test_the_fixtures_are_the_librarys_current_answers():

@@ -11,7 +11,7 @@ recorded answers in tests/fixtures/js/ (scripts/make_js_fixtures.py).
 
 The rate is ``(killed + timeout) / (mutants - equivalent - invalid)``: a timeout is a changed behaviour too
 (a loop that no longer ends); an invalid mutant (Stryker's CompileError or RuntimeError) is no program at all.
-A survivor listed in tools/stryker/equivalent.md (by mutator, the source line it starts on and its replacement,
+A survivor listed in tools/stryker/equivalent.md (by mutator, the line it starts on, where, its replacement,
 each with its reason) cannot change what the core computes and so cannot be killed.  A listed mutant that a
 test kills, or that no longer exists, is reported, and does not count as equivalent.
 Exit status: 0 at a rate of at least 90%, 1 below it or when Stryker fails, 2 without Node.js and npm.
@@ -45,18 +45,22 @@ def normal(text: str) -> str:
 
 
 def equivalents() -> list[dict]:
-    """The entries of equivalent.md: each a ```text block with mutator:, line: and replacement: (and count:)."""
+    """The entries of equivalent.md: each a ```text block with mutator:, line: (the source line's text), occurrence:
+    (which line of the file with that text, from 1), columns: (where the mutated code starts and ends, as START-END;
+    the end may be on a later line) and replacement:."""
     out = []
     text = EQUIVALENT.read_text() if EQUIVALENT.exists() else ""
     for block in ENTRY.findall(text):
         fields = dict(line.split(": ", 1) for line in block.strip().splitlines() if ": " in line)
-        if {"mutator", "line", "replacement"} <= fields.keys():
-            out.append(
-                {
-                    "key": (fields["mutator"].strip(), normal(fields["line"]), normal(fields["replacement"])),
-                    "count": int(fields.get("count", "1")),
-                }
+        if {"mutator", "line", "occurrence", "columns", "replacement"} <= fields.keys():
+            key = (
+                fields["mutator"].strip(),
+                normal(fields["line"]),
+                int(fields["occurrence"]),
+                fields["columns"].strip(),
+                normal(fields["replacement"]),
             )
+            out.append({"key": key, "count": int(fields.get("count", "1"))})
     return out
 
 
@@ -64,16 +68,23 @@ def mutants(report: dict) -> list[dict]:
     """Every mutant of the report, with the source line it starts on."""
     out = []
     for name, file in report["files"].items():
-        lines = file["source"].splitlines()
+        lines = [normal(line) for line in file["source"].splitlines()]
         for m in file["mutants"]:
-            start = m["location"]["start"]
+            start, end = m["location"]["start"], m["location"]["end"]
+            text = lines[start["line"] - 1]
             out.append(
                 {
                     "file": name,
                     "line": start["line"],
                     "column": start["column"],
                     "status": m["status"],
-                    "key": (m["mutatorName"], normal(lines[start["line"] - 1]), normal(m.get("replacement", ""))),
+                    "key": (
+                        m["mutatorName"],
+                        text,
+                        lines[: start["line"]].count(text),
+                        f"{start['column']}-{end['column']}",
+                        normal(m.get("replacement", "")),
+                    ),
                 }
             )
     return out
@@ -88,7 +99,7 @@ def judge(report: dict) -> tuple[dict, list[dict], list[str]]:
     for entry in listed:
         matching = [i for i, m in enumerate(found) if m["key"] == entry["key"]]
         alive = [i for i in matching if found[i]["status"] in ("Survived", "NoCoverage")]
-        mutator, line, replacement = entry["key"]
+        mutator, line, _, _, replacement = entry["key"]
         if not matching:
             problems.append(f"listed but not found (stale): {mutator} on `{line}` -> `{replacement}`")
         elif len(alive) < len(matching):
@@ -157,7 +168,7 @@ def main() -> int:
             return status
     counts, survivors, problems = judge(json.loads(REPORT.read_text()))
     for m in survivors:
-        mutator, line, replacement = m["key"]
+        mutator, line, _, _, replacement = m["key"]
         print(f"{m['status']}: {m['file']}:{m['line']}:{m['column']} {mutator}: `{line}` -> `{replacement}`")
     for problem in problems:
         print(f"equivalent.md: {problem}")

@@ -17,6 +17,15 @@ test("refused configurations give the library's message, word for word", () => {
   }
 });
 
+test("a start that is neither a number nor a list is refused as the library refuses it", () => {
+  // the library shows the value as Python prints it ({'a': 1}); the core's message starts the same way
+  for (const x0 of [{ a: 1 }, {}]) {
+    const error = thrown(() => core.trace({ problem: "quadratic", x0, steps: 1 }));
+    assert.equal(error.name, "Error");
+    assert.ok(error.message.startsWith("x0 must be a list of numbers, got "), error.message);
+  }
+});
+
 test("a best-rate race refuses what a run refuses", () => {
   for (const { config, message } of configs.filter(({ config }) => !("lr" in config) && !("steps" in config))) {
     const { steps, ...race } = config;

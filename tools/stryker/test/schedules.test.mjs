@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { assertSameNumbers, core, fixture, thrown, ulps } from "./helpers.mjs";
 
-const { schedules, parsed, parse_errors: parseErrors } = fixture("schedules.json");
+const { schedules, parsed, parse_errors: parseErrors, refused } = fixture("schedules.json");
 
 function assertRates(rate, expected, exact, name) {
   let same = 0;
@@ -54,4 +54,11 @@ test("a schedule in a run counts the steps already taken: the first step uses ra
     schedule: { kind: "step", gamma: 0.5, every: 2 } });
   const rate = core.schedule("step", lr, { gamma: 0.5, every: 2 });
   run.deltas.forEach((delta, t) => assertSameNumbers(delta, [-rate(t) * run.grads[t][0]], `step ${t + 1}`));
+});
+
+test("schedule refuses what the library's schedules.schedule refuses, with its message", () => {
+  assert.ok(refused.length >= 10);
+  for (const { kind, lr, options, message } of refused) {
+    assert.equal(thrown(() => core.schedule(kind, lr, options)).message, message, `${kind} ${lr} ${JSON.stringify(options)}`);
+  }
 });

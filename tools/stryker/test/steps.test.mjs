@@ -30,6 +30,9 @@ test("an exact landing is within tolerance 0", () => {
   assert.equal(core.stepsToStay([[1, 1]], "bowl", 0), null);
   assert.equal(core.stepsToStayFlat(Float64Array.of(1, 1), 2, "bowl", 0), null);
   assert.equal(core.stepsTo([], "bowl", 0), null);
+  // no point outside tol: it stays from step 0 (the library's rule: the last point outside, plus one, or 0)
+  assert.equal(core.stepsToStay([], "bowl", 0), 0);
+  assert.equal(core.stepsToStayFlat(new Float64Array(0), 2, "bowl", 0), 0);
   assert.equal(core.stepsToFlat(new Float64Array(0), 2, "bowl", 0), null);
   // a flat array's trailing partial point is not a point
   assert.equal(core.stepsToFlat(Float64Array.of(1, 1, 0), 2, "bowl", 0), null);

@@ -47,6 +47,9 @@ test("long runs (past the first buffers) give the library's points", () => {
     const picked = every.flatMap((t) => Array.from(run.points.subarray(t * dim, (t + 1) * dim)));
     assertSameNumbers(picked, flat(points), label(config));
     assertSameNumbers(run.accumulators.subarray((config.steps - 1) * dim), last, `${label(config)} accumulator`);
+    const plain = core.traceFlat(config); // no accumulators kept: the buffers grow all the same
+    assertSameNumbers(plain.points, run.points, `${label(config)} without accumulators`);
+    assert.equal(plain.accumulators, null);
     // the gradients and steps kept are those of every step: x(t + 1) = x(t) + delta(t), g(t) = grad(x(t))
     const problem = core.PROBLEMS[config.problem];
     for (const t of [0, 4095, 4096, 4097, config.steps - 1]) {
