@@ -80,6 +80,7 @@ MUTATION_ARGS ?=
 mutation: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[mutation]'
 	nice -n 10 $(BIN)/python tests/mutation/run.py $(MUTATION_ARGS)
+	$(BIN)/python tests/mutation/js.py
 
 clean:
 	rm -rf $(VENV) site .cache .pytest_cache .hypothesis test-artifacts
