@@ -513,7 +513,8 @@ def parse_cases() -> list[dict]:
     refused = [
         "linear", "step:gamma", "step:rate=0.5", "step:gamma=fast", "step:gamma=", "step:every=2.5",
         "step:every=1e2", "step:every=0x10", "cosine:horizon=0", "step:gamma=1.5", "cosine:lr_min=1",
-        "step:gamma=0.5:every=2", "step:constructor=1", "step:=1", "cosine:horizon=2.5", "cosine:horizon=1e2", "step: gamma=0.5",
+        "step:gamma=0.5:every=2", "step:constructor=1", "step:=1", "cosine:horizon=2.5", "cosine:horizon=1e2",
+        "step: gamma=0.5",
     ]  # fmt: skip
     errors = [{"text": text, "message": message(lambda t=text: schedules.parse(t, 0.01))} for text in refused]
     return out, errors
