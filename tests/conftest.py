@@ -87,6 +87,23 @@ def built_site(tmp_path_factory) -> pathlib.Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served on 127.0.0.1 at a free port, for every browser test of the run."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
 # Markers, applied here so that `pytest -m "not site and not slow"` is the fast subset:
 # 'site' for every test that needs the built site, 'slow' for tests that take more than a few seconds.
 SLOW_MODULES = {"test_render.py"}  # every test there draws frames with Matplotlib or runs the CLI to do so

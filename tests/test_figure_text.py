@@ -8,10 +8,6 @@ at least 9 CSS px on a 375 px phone.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 from PIL import Image
 
@@ -75,17 +71,9 @@ SHOWN = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(built_site):
+def site(site_url, built_site):
     require_chromium()
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", built_site
-    server.shutdown()
+    return site_url, built_site
 
 
 @pytest.mark.browser

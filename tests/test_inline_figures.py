@@ -8,9 +8,6 @@ usable on a 375 px phone.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import urllib.parse
 
 import numpy as np
@@ -26,18 +23,7 @@ require_chromium()
 PAGES = {"idea": ("bowl", "bowl-race.png"), "one-variable": ("gain", "cubic-stability.png")}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+# site_url: the built site served by tests/conftest.py
 
 
 def open_page(browser, site_url, name, **options):

@@ -119,20 +119,9 @@ VISIBLE_PROSE = """() => {
 
 
 @pytest.fixture(scope="module")
-def site(built_site):
+def site(site_url):
     require_chromium()
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    return site_url
 
 
 @pytest.mark.browser

@@ -9,15 +9,12 @@ settings, the path on the plot is the library's trace for the new settings.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import math
 import pathlib
 import re
 import subprocess
 import sys
-import threading
 import urllib.parse
 
 import numpy as np
@@ -41,18 +38,7 @@ CONVENTIONS = ("pytorch", "keras", "tf1")
 # ---------------------------------------------------------------- serving and loading
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+# site_url: the built site served by tests/conftest.py
 
 
 def open_playground(browser, site_url, query="", **options):
