@@ -5,9 +5,9 @@ The run happens in a copy of the working tree under .cache/mutation (ignored by 
 Only modules listed in tests/mutation/modules.toml are judged (by default its ``default`` list), each by
 its own test files; the test run that maps tests to functions covers the union of those files.
 
-The rate is ``killed / (mutants - equivalent)``: a mutant listed in tests/mutation/equivalent.md (by its
-mutmut name, in backticks) is one that cannot change behaviour and so cannot be killed.  A listed name
-that a test now kills, or that no longer exists, is reported, and does not count as equivalent.
+The rate is ``killed / (mutants - equivalent)``: a mutant listed in tests/mutation/equivalent.md or in
+equivalent/*.md (by its mutmut name, in backticks) is one that cannot change behaviour and so cannot be
+killed.  A listed name that a test now kills, or that no longer exists, is reported, and does not count as equivalent.
 Exit status: 0 when every judged module's rate is at least 95%, 1 below it or when mutmut fails.
 
 The copy's pyproject.toml is narrowed too: only the judged modules' files are mutated (``only_mutate``), and
@@ -36,7 +36,8 @@ import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "mutation"
-WORK = ROOT / ".cache" / "mutation"
+# MUTATION_WORK moves the copy, so that runs of different modules can go side by side.
+WORK = pathlib.Path(os.environ.get("MUTATION_WORK", ROOT / ".cache" / "mutation")).resolve()
 # What the copy holds: the sources, the tests, and what [tool.mutmut] also_copy names (mutmut copies those
 # again into its mutants/ directory, where the tests run).
 ALWAYS_COPIED = ("src", "tests", "pyproject.toml", "constraints.txt")
@@ -61,7 +62,9 @@ def hash_pinned() -> list[str]:
 
 
 def equivalents() -> set[str]:
-    return set(NAME.findall((HERE / "equivalent.md").read_text()))
+    """The names listed in equivalent.md and in equivalent/*.md (one file per module, for the larger lists)."""
+    files = [HERE / "equivalent.md", *sorted((HERE / "equivalent").glob("*.md"))]
+    return {name for path in files for name in NAME.findall(path.read_text())}
 
 
 def module_of(mutant: str) -> str:
