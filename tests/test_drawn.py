@@ -6,6 +6,7 @@ edit fails it until a rebuild.  These tests judge the drawing itself, which is w
 render, figures and assets modules to (tests/mutation/modules.toml).
 """
 
+import dataclasses
 import json
 import math
 
@@ -62,6 +63,288 @@ def test_each_frame_is_shown_100_over_fps_centiseconds(tmp_path, fps, delay_ms):
         durations = [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
     assert sum(durations) == 12 * delay_ms
     assert all(d % delay_ms == 0 for d in durations)
+
+
+def _scene(path, style="default", size=(320, 180), **limits_):
+    """A scene built and drawn as the renderer draws it: under its style's settings."""
+    import matplotlib
+
+    from rmsprop_docs.render import animation, styles
+
+    look = style if not isinstance(style, str) else styles.get(style, size)
+    with matplotlib.rc_context(dict(look.rc)):
+        scene = animation.build_scene(path, look, **limits_)
+        scene.canvas.draw()
+    return scene
+
+
+def _padded(extent, pad):
+    return (extent.x0 - pad, extent.y0 - pad, extent.x1 + pad, extent.y1 + pad)
+
+
+def _gif_frames(out):
+    with Image.open(out) as gif:
+        loop = gif.info.get("loop")
+        frames = [(frame.info["duration"], frame.copy().convert("RGB")) for frame in ImageSequence.Iterator(gif)]
+    return loop, frames
+
+
+def test_a_1d_scene_draws_the_curve_its_minimum_and_the_point_of_each_frame():
+    from matplotlib.collections import LineCollection
+
+    from rmsprop_docs.render import styles
+
+    path = trace("cubic", [-0.9], rmsprop(lr=0.02, rho=0.8), steps=30)
+    scene = _scene(path)
+    (ax,) = scene.figure.axes
+    assert ax.get_title() == "RMSprop on cubic: lr = 0.02, ρ = 0.8"
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.yaxis.label.get_rotation()) == ("x", "f(x)", 90.0)
+    xlim, ylim = path.problem.bounds
+    assert ax.get_xlim() == xlim and ax.get_ylim() == ylim
+    curve, point = ax.get_lines()
+    same(curve.get_xdata(), np.linspace(*xlim, 10000))
+    same(curve.get_ydata(), path.problem.f(np.linspace(*xlim, 10000)[:, None]))
+    assert curve.get_color() == styles.CURVE and not curve.get_animated()
+    (minimum,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    f_min = float(path.problem.f(np.array(path.problem.minimum)))
+    same(minimum.get_segments()[0], [[xlim[0], f_min], [xlim[1], f_min]])
+    assert minimum.get_linestyle()[0][1] is not None and minimum.get_alpha() == 0.5  # dashed
+    assert ax.xaxis.get_gridlines()[0].get_visible() and ax.xaxis.get_gridlines()[0].get_alpha() == 1.0
+    assert point.get_marker() == "o" and point.get_animated() and point.get_color() == styles.POINT
+    assert point.get_markersize() == 40**0.5 and point.get_zorder() == 3
+    renderer = scene.canvas.get_renderer()
+    for i in (0, 7, 30):
+        assert scene.draw_frame(i) == scene.boxes(i)
+        same(point.get_xydata(), [[path.points[i, 0], path.problem.f(path.points[i : i + 1])[0]]])
+        # The box is the marker's extent and 3 pixels more, so a restore leaves none of it behind.
+        (box,) = scene.boxes(i)
+        np.testing.assert_allclose(box, _padded(point.get_window_extent(renderer), 3), rtol=1e-12)
+    scene.draw_final(12)  # the visited points are drawn and taken away again: the scene stays as it was
+    assert ax.get_lines() == [curve, point]
+    same(point.get_xydata(), [[path.points[12, 0], path.problem.f(path.points[12:13])[0]]])
+
+
+def test_the_posts_style_titles_with_the_learning_rate_only_and_keeps_matplotlibs_colours():
+    import matplotlib
+
+    from rmsprop_docs.render import styles
+
+    path = trace("cubic", [-1.0], rmsprop(lr=0.03), steps=10)
+    scene = _scene(path, "post", size=(480, 270), xlim=(-2.0, 1.0), ylim=(-1.0, 3.0))
+    (ax,) = scene.figure.axes
+    assert ax.get_title() == "RMSprop, learning_rate = 0.03"
+    assert (ax.get_ylabel(), ax.yaxis.label.get_rotation()) == (styles.POST.value_label, 0.0)
+    assert ax.get_xlim() == (-2.0, 1.0) and ax.get_ylim() == (-1.0, 3.0)
+    curve, point = ax.get_lines()
+    same(curve.get_xdata()[[0, -1]], [-2.0, 1.0])
+    assert curve.get_color() == matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0]
+    assert point.get_color() == "red" and ax.xaxis.get_gridlines()[0].get_alpha() == 0.5
+    assert (ax.get_position().x0, scene.figure.get_size_inches().tolist()) == (0.125, [4.8, 2.7])  # no tight layout
+
+
+def test_the_point_is_edged_with_the_patch_line_width_as_the_posts_scatter_point():
+    import matplotlib
+
+    path = trace("cubic", [-1.0], rmsprop(lr=0.03), steps=3)
+    with matplotlib.rc_context({"patch.linewidth": 2.5, "lines.markeredgewidth": 0.5}):
+        scene = _scene(path)
+    assert scene.figure.axes[0].get_lines()[1].get_markeredgewidth() == 2.5
+
+
+def test_a_2d_scene_draws_contours_start_minimum_and_the_trail_so_far():
+    from rmsprop_docs.render import styles
+
+    path = trace("quadratic", [1.0, 0.5], rmsprop(lr=0.05, rho=0.7, convention="keras"), steps=20)
+    scene = _scene(path, size=(320, 320))
+    (ax,) = scene.figure.axes
+    assert ax.get_title() == "RMSprop on quadratic: lr = 0.05, ρ = 0.7, keras"
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.yaxis.label.get_rotation()) == ("x", "y", 0.0)
+    assert ax.get_xlim() == path.problem.bounds[0] and ax.get_ylim() == path.problem.bounds[1]
+    assert ax.get_aspect() == 1.0 and ax.get_adjustable() == "box"
+    filled, lines_ = ax.collections[:2]
+    assert filled.get_alpha() == 0.45 and filled.get_cmap().name == "Blues_r"
+    assert lines_.get_alpha() == 0.8 and lines_.get_linewidths()[0] == 0.5
+    start, minimum, trail, point = ax.get_lines()
+    same(start.get_xydata(), [path.points[0]])
+    assert (start.get_marker(), start.get_markersize(), start.get_markeredgecolor()) == ("o", 6, styles.START)
+    same(minimum.get_xydata(), [path.problem.minimum])
+    assert (minimum.get_marker(), minimum.get_markersize(), minimum.get_color()) == ("*", 11, styles.MINIMUM)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["start", "minimum"]
+    assert trail.get_animated() and point.get_animated() and trail.get_color() == styles.PATH
+    assert (trail.get_linewidth(), point.get_markersize()) == (1.4, 6.5)
+    renderer = scene.canvas.get_renderer()
+    for i in (0, 1, 9, 20):
+        boxes = scene.draw_frame(i)
+        assert boxes == scene.boxes(i) and len(boxes) == (1 if i == 0 else 2)
+        same(trail.get_xydata(), path.points[: i + 1])
+        same(point.get_xydata(), path.points[i : i + 1])
+        np.testing.assert_allclose(boxes[0], _padded(point.get_window_extent(renderer), 4), rtol=1e-12)
+        if i:  # the newest segment, wide as the line and 3 pixels more
+            segment = ax.transData.transform(path.points[i - 1 : i + 1])
+            low, high = segment.min(axis=0), segment.max(axis=0)
+            pad = trail.get_linewidth() * scene.figure.dpi / 72 + 3
+            np.testing.assert_allclose(boxes[1], (*(low - pad), *(high + pad)), rtol=1e-12)
+    scene.draw_final(4)
+    same(trail.get_xydata(), path.points[:5])
+
+
+def test_only_problems_of_one_or_two_coordinates_are_animated():
+    from rmsprop_docs.render import animation, styles
+
+    path = trace("quadratic", [1.0, 0.0], steps=2)
+    flat = dataclasses.replace(path, problem=dataclasses.replace(path.problem, dim=3))
+    with pytest.raises(ValueError, match=r"^problem must have 1 or 2 coordinates to animate, got 3$"):
+        animation.build_scene(flat, styles.DEFAULT)
+
+
+def test_a_gif_loops_forever_and_its_result_is_what_was_written(tmp_path):
+    out, still = tmp_path / "q.gif", tmp_path / "q.png"
+    path = trace("quadratic", [1.0, 0.5], rmsprop(lr=0.1), steps=30)
+    result = animate(path, str(out), still=str(still), frames=15, fps=20, size=(240, 160), progress=False)
+    loop, frames = _gif_frames(out)
+    durations = [d for d, _ in frames]
+    assert loop == 0 and sum(durations) == 15 * 50 and all(d % 50 == 0 for d in durations)
+    assert (result.path, result.frames, result.distinct_frames) == (str(out), 15, len(frames))
+    assert 5 < len(frames) < 15  # the last steps move the point less than a pixel: those frames merge
+    assert result.size == (240, 160) == frames[0][1].size and result.bytes == out.stat().st_size
+    with Image.open(still) as png:
+        # The still of a 2-D run is the last frame, in the GIF's palette, and records its smallest text.
+        assert png.mode == "P" and png.size == (240, 160) and float(png.text[styles_key()]) > 0
+        assert np.array_equal(np.asarray(png.convert("RGB")), np.asarray(frames[-1][1]))
+    with Image.open(out) as gif:
+        first = np.asarray(gif.convert("RGB"))
+    assert not np.array_equal(first, np.asarray(frames[-1][1]))  # the point moved
+
+
+def styles_key():
+    from rmsprop_docs.render import styles
+
+    return styles.SMALLEST_TEXT_KEY
+
+
+def test_a_1d_still_shows_every_visited_point(tmp_path):
+    path = trace("cubic", [-1.0], rmsprop(lr=0.05), steps=40)
+    animate(path, str(tmp_path / "c.gif"), still=str(tmp_path / "c.png"), frames=30, size=(240, 160))
+    _, frames = _gif_frames(tmp_path / "c.gif")
+    with Image.open(tmp_path / "c.png") as png:
+        still = np.asarray(png.convert("RGB"))
+    last = np.asarray(frames[-1][1])
+    assert still.shape == last.shape and (still != last).any(axis=-1).sum() > 20  # the trail of visited points
+
+
+def test_a_frame_longer_than_a_gif_delay_holds_is_split(tmp_path):
+    # 0.001 fps: 1000 s a frame, more than the 655.35 s one delay field holds.
+    out = tmp_path / "slow.gif"
+    path = trace("quadratic", [1.0, 0.5], rmsprop(lr=0.1), steps=5)
+    result = animate(path, str(out), frames=2, fps=0.001, size=(160, 120))
+    _, frames = _gif_frames(out)
+    assert [d for d, _ in frames] == [655350, 344650, 655350, 344650]
+    assert result.distinct_frames == 2
+    assert np.array_equal(np.asarray(frames[0][1]), np.asarray(frames[1][1]))  # the wait shows the same picture
+    assert not np.array_equal(np.asarray(frames[1][1]), np.asarray(frames[2][1]))
+
+
+def test_identical_neighbouring_frames_become_one_longer_frame(tmp_path):
+    out = tmp_path / "still.gif"
+    path = trace("parabola", [0.0], steps=6)  # starts on the minimum, where the gradient is 0: nothing moves
+    result = animate(path, str(out), frames=5, fps=10, size=(160, 120))
+    _, frames = _gif_frames(out)
+    assert [d for d, _ in frames] == [500] and result.distinct_frames == 1 and result.frames == 5
+
+
+def test_progress_is_written_every_five_frames_and_at_the_end(tmp_path, capsys):
+    path = trace("cubic", [-1.0], steps=20)
+    animate(path, str(tmp_path / "a.gif"), frames=12, size=(160, 120), progress=True)
+    assert capsys.readouterr().err == "".join(f"\rrendering frame {n}/12" for n in (5, 10, 12)) + "\n"
+    animate(path, str(tmp_path / "b.gif"), frames=12, size=(160, 120), progress=False)
+    animate(path, str(tmp_path / "c.gif"), frames=12, size=(160, 120))  # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+
+
+def test_a_style_may_be_given_as_a_style_at_another_size(tmp_path):
+    from rmsprop_docs.render import styles
+
+    path = trace("cubic", [-1.0], steps=10)
+    by_name = animate(path, str(tmp_path / "a.gif"), frames=5, style="post", size=(200, 120))
+    given = animate(path, str(tmp_path / "b.gif"), frames=5, style=styles.POST, size=(200, 120))
+    assert by_name.size == given.size == (200, 120)
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
+
+
+def _race_runs(steps=12):
+    from rmsprop_docs.optimizers import gradient_descent
+
+    return [trace("bowl", None, opt, steps=steps) for opt in (gradient_descent(lr=0.4), rmsprop(lr=0.4))]
+
+
+def test_a_race_draws_each_run_in_its_colour_under_a_legend_above_the_axes():
+    import matplotlib
+
+    from rmsprop_docs.render import animation, styles
+
+    runs = _race_runs()
+    look = dataclasses.replace(styles.DEFAULT, size=(360, 240), dpi=100)
+    with matplotlib.rc_context(dict(look.rc)):
+        scene = animation._scene_race(runs, ["GD", "RMSprop"], look, (-6.0, 1.0), (-3.0, 3.0))
+        scene.canvas.draw()
+    (ax,) = scene.figure.axes
+    assert ax.get_xlim() == (-6.0, 1.0) and ax.get_ylim() == (-3.0, 3.0) and ax.get_aspect() == 1.0
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y") and ax.get_legend() is None
+    assert legend_labels(scene.figure) == ["GD", "RMSprop"]
+    assert scene.figure.legends[0]._ncols == 2
+    assert ax.get_position().y1 < 0.88  # the legend's band above the axes is kept free
+    start, minimum, *moving = ax.get_lines()
+    same(start.get_xydata(), [runs[0].points[0]])
+    same(minimum.get_xydata(), [runs[0].problem.minimum])
+    assert [line.get_color() for line in moving] == [styles.CURVE] * 2 + [styles.PATH] * 2
+    for i in (0, 5, 12):
+        boxes = scene.draw_frame(i)
+        assert boxes == scene.boxes(i) and len(boxes) == (2 if i == 0 else 4)
+        for run, (trail, point) in zip(runs, [moving[:2], moving[2:]], strict=True):
+            same(trail.get_xydata(), run.points[: i + 1])
+            same(point.get_xydata(), run.points[i : i + 1])
+    renderer = scene.canvas.get_renderer()
+    scene.draw_frame(3)
+    np.testing.assert_allclose(scene.boxes(3)[2], _padded(moving[3].get_window_extent(renderer), 4), rtol=1e-12)
+
+
+def test_a_race_takes_runs_of_one_2d_problem_from_one_start(tmp_path):
+    from rmsprop_docs.render import animate_race
+
+    runs, out = _race_runs(), str(tmp_path / "r.gif")
+    sizes = r"^paths and labels must be two lists of the same length, 1 to 4, got "
+    with pytest.raises(ValueError, match=sizes + "2 paths and 1 labels$"):
+        animate_race(runs, ["a"], out)
+    with pytest.raises(ValueError, match=sizes + "0 paths and 0 labels$"):
+        animate_race([], [], out)
+    with pytest.raises(ValueError, match=sizes + "5 paths and 5 labels$"):
+        animate_race(runs * 2 + runs[:1], list("abcde"), out)
+    one_start = r"^paths must be runs on one 2-D problem from one start$"
+    with pytest.raises(ValueError, match=one_start):
+        animate_race([runs[0], trace("bowl", [-4.0, -2.0], steps=12)], ["a", "b"], out)
+    with pytest.raises(ValueError, match=one_start):
+        animate_race([runs[0], trace("elongated", [-5.0, -2.0], steps=12)], ["a", "b"], out)
+    with pytest.raises(ValueError, match=one_start):
+        animate_race([trace("cubic", [-1.0], steps=5)], ["a"], out)
+    result = animate_race(runs + runs[:2], list("abcd"), out, size=(300, 200), frames=4, fps=25)
+    _, frames = _gif_frames(out)
+    assert result.frames == 4 and [d for d, _ in frames] == [40] * 4 and frames[0][1].size == (300, 200)
+
+
+def test_a_race_runs_as_many_frames_as_its_shortest_run_and_in_its_given_window(tmp_path):
+    from rmsprop_docs.render import animate_race
+
+    runs = [_race_runs(12)[0], _race_runs(8)[1]]
+    result = animate_race(runs, ["a", "b"], str(tmp_path / "a.gif"), size=(300, 200))
+    assert result.frames == 9
+    bounds = runs[0].problem.bounds
+    animate_race(runs, ["a", "b"], str(tmp_path / "b.gif"), size=(300, 200), xlim=bounds[0], ylim=bounds[1])
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "b.gif").read_bytes()
+    animate_race(runs, ["a", "b"], str(tmp_path / "c.gif"), size=(300, 200), xlim=(-6.0, 2.0))
+    animate_race(runs, ["a", "b"], str(tmp_path / "d.gif"), size=(300, 200), ylim=(-3.0, 3.0))
+    animate_race(runs, ["a", "b"], str(tmp_path / "e.gif"), size=(300, 200), font_size=8.0)
+    sizes = {(tmp_path / f"{n}.gif").read_bytes() for n in "acde"}
+    assert len(sizes) == 4
 
 
 # --- Static figures: story ------------------------------------------------------------------------------------------
