@@ -574,7 +574,7 @@ def test_invalid_settings_and_divergence_are_reported_on_the_page(browser, site_
 # ---------------------------------------------------------------- reading it without seeing it, and small screens
 
 
-def test_summary_is_announced_and_reduced_motion_does_not_autoplay(browser, site_url):
+def test_summary_is_announced_and_nothing_plays_on_load(browser, site_url):
     page = open_playground(browser, site_url, "?problem=cubic&x0=-1", reduced_motion="reduce")
     handle = "window.rmspropDocs.playground"
     wait_until_drawn(page)
@@ -595,11 +595,17 @@ def test_summary_is_announced_and_reduced_motion_does_not_autoplay(browser, site
     assert page.evaluate(f"() => {handle}.shown()") == 1000
     page.context.close()
 
+    # without reduced motion the first view is drawn whole too (nothing runs while the page loads); a change of
+    # setting draws the new path out
     moving = open_playground(browser, site_url, "?problem=cubic&x0=-1", reduced_motion="no-preference")
     moving.wait_for_function(f"() => !{handle}.busy()")
+    assert moving.evaluate(f"() => {handle}.playing()") is False
+    assert moving.evaluate(f"() => {handle}.shown()") == 1000
+    moving.get_by_role("slider", name="Learning rate η (slider)").focus()
+    moving.keyboard.press("ArrowRight")
+    moving.wait_for_function(f"() => !{handle}.busy() && {handle}.state().lr === 0.0112")
     assert moving.evaluate(f"() => {handle}.playing()") is True
-    shown = moving.evaluate(f"() => {handle}.shown()")
-    assert shown < 1000
+    assert moving.evaluate(f"() => {handle}.shown()") < 1000
     wait_until_drawn(moving)
     moving.context.close()
 

@@ -1236,7 +1236,9 @@
       paths: () => runs.filter((r) => r.n > 0).map((r) => ({ optimizer: r.id, config: r.config, points: rowsThrough(r) })),
     });
 
-    changed();
+    // The first view is drawn whole: an animation on load would keep a phone's main thread busy while the page is
+    // still loading (Play, or any change of setting, animates).
+    changed({ animate: false });
   }
 
   function start() {
