@@ -306,3 +306,118 @@ def test_numpys_exp_rounds_differently_with_and_without_avx512():
         for extra in ({}, {"NPY_DISABLE_CPU_FEATURES": "X86_V4"})
     ]
     assert runs[0] != runs[1]
+
+
+# The comparison's machinery: where tasks run, what the tables read, what a page build asks for.
+
+
+class _RecordingContext:
+    """multiprocessing.get_context's stand-in: notes the start method, the pool's size and how tasks are handed
+    out, and runs them on a real pool of that method."""
+
+    def __init__(self, real, asked):
+        self.real, self.asked = real, asked
+
+    def __call__(self, method=None):
+        context, asked = self.real(method), self.asked
+        asked.append(("method", method))
+
+        class Pool:
+            def __init__(self, processes=None):
+                asked.append(("processes", processes))
+                self.pool = context.Pool(processes)
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                self.pool.__exit__(*exc)
+
+            def map(self, function, iterable, chunksize=None):
+                asked.append(("map", list(iterable), chunksize))
+                return self.pool.map(function, list(iterable), chunksize=chunksize)
+
+        return type("Context", (), {"Pool": Pool})()
+
+
+def _pid_tasks(count):
+    return [lambda i=i: {"i": i, "pid": os.getpid()} for i in range(count)]
+
+
+@pytest.fixture
+def pool_log(monkeypatch):
+    import multiprocessing
+    import threading
+
+    asked = []
+    monkeypatch.setattr(multiprocessing, "get_context", _RecordingContext(multiprocessing.get_context, asked))
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    return asked
+
+
+def test_tasks_are_forked_one_worker_a_core_the_costliest_first(pool_log, monkeypatch):
+    done = compare._in_parallel(_pid_tasks(4), [1.0, 5.0, 2.0, 4.0], False)
+    assert [d["i"] for d in done] == [0, 1, 2, 3]
+    assert all(d["pid"] != os.getpid() for d in done)
+    assert pool_log == [("method", "fork"), ("processes", 2), ("map", [1, 3, 2, 0], 1)]
+    pool_log.clear()
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)  # fewer tasks than cores: a worker each
+    assert [d["i"] for d in compare._in_parallel(_pid_tasks(3), [3.0, 2.0, 1.0], False)] == [0, 1, 2]
+    assert pool_log[1] == ("processes", 3)
+
+
+@pytest.mark.parametrize(
+    ("tasks", "cores", "threads", "progress", "daemon"),
+    [
+        (1, 2, 1, False, False),
+        (2, None, 1, False, False),
+        (2, 2, 1, True, False),
+        (2, 2, 2, False, False),
+        (2, 1, 1, False, False),
+        (2, 2, 1, False, True),
+    ],
+    ids=["one task", "cores unknown", "progress bars", "another thread", "one core", "inside a worker"],
+)
+def test_tasks_run_here_unless_a_fork_pays_and_is_safe(pool_log, monkeypatch, tasks, cores, threads, progress, daemon):
+    import multiprocessing
+    import threading
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: type("Process", (), {"daemon": daemon})())
+    done = compare._in_parallel(_pid_tasks(tasks), [1.0] * tasks, progress)
+    assert [d["i"] for d in done] == list(range(tasks)) and {d["pid"] for d in done} == {os.getpid()}
+    assert pool_log == []
+
+
+def test_a_page_build_asks_for_each_page_result_without_progress_from_the_committed_ones(monkeypatch):
+    asked = []
+    monkeypatch.setattr(compare, "_page_item", lambda s: ("kind", lambda **options: asked.append((s, options))))
+    seconds = compare.run_all()
+    assert asked == [(s, {"progress": False, "shipped": True}) for s in compare.PAGE]
+    assert 0 <= seconds < 60  # the time it took, not a clock reading
+    asked.clear()
+    compare.run_all(True, shipped=False)
+    assert asked == [(s, {"progress": True, "shipped": False}) for s in compare.PAGE]
+
+
+def test_the_tables_read_the_settings_given_and_each_contenders_own_rows(monkeypatch, capsys):
+    asked = []
+    results = [
+        {"label": c.label, "batch_size": s, "train_loss": [(n + 1) * s], "test_accuracy": [0.1 * n]}
+        for n, c in enumerate(compare.BATCH_CONTENDERS)
+        for s in (1078, 8)
+    ]
+    monkeypatch.setattr(compare, "batch_study", lambda settings: asked.append(settings) or {"results": results})
+    settings = compare.BatchSettings(batch_sizes=(1078, 8))
+    compare.print_batch_study(settings)
+    assert asked == [settings]
+    cells = [("SGD", "1.1e+03 (0%)", "8.0e+00 (0%)"), ("RMSprop", "2.2e+03 (10%)", "1.6e+01 (10%)")]
+    cells.append(("Rprop", "3.2e+03 (20%)", "2.4e+01 (20%)"))
+    assert capsys.readouterr().out.splitlines()[1:] == [f"{a:<18}{b:>15}{c:>15}" for a, b, c in cells]
+    row = {"label": "Adam", "best": {"lr": 0.01}, "test_loss": [0.5], "test_accuracy": [None, 0.5]}
+    monkeypatch.setattr(compare, "comparison", lambda s: asked.append(s) or {"results": [row]})
+    compare.print_comparison(compare.Settings(model="softmax"))
+    assert asked[-1] == compare.Settings(model="softmax")
+    assert capsys.readouterr().out.splitlines()[1].endswith("inf (50.0-inf)")
