@@ -1,9 +1,11 @@
 """The mini-batch experiments: data, models, training, Hinton's drift, and the comparison the page prints."""
 
 import contextlib
+import dataclasses
 import gzip
 import hashlib
 import io
+import json
 import os
 import platform
 import subprocess
@@ -421,3 +423,153 @@ def test_the_tables_read_the_settings_given_and_each_contenders_own_rows(monkeyp
     compare.print_comparison(compare.Settings(model="softmax"))
     assert asked[-1] == compare.Settings(model="softmax")
     assert capsys.readouterr().out.splitlines()[1].endswith("inf (50.0-inf)")
+
+
+def test_tuning_trains_every_grid_point_from_every_seed_and_keeps_the_best_validation():
+    # A real, tiny run: the tuned row is the stacked training's own numbers, chosen on the validation split.
+    contender = compare.Contender("RMSprop", lambda lr: rmsprop(lr=lr), {"lr": (0.003, 0.3)})
+    seen = []
+    tuned = compare._tune(contender, "softmax", 64, 6, 3, (0, 1), seen.append, "validation")
+    data = datasets.split_digits()
+    alone = train.train(
+        models.softmax_regression(), rmsprop(lr=np.array([0.003] * 2 + [0.3] * 2)[:, None]), data, (0, 1, 0, 1),
+        batch_size=64, steps=6, every=3,
+    )  # fmt: skip
+    assert seen == [3, 6] and tuned["steps"] == [3, 6]
+    medians = np.median(alone.validation_loss[:, -1].reshape(2, 2), axis=1)
+    assert tuned["medians"] == medians.tolist() and tuned["best_index"] == int(np.argmin(medians))
+    chosen = slice(2 * tuned["best_index"], 2 * tuned["best_index"] + 2)
+    assert tuned["test_loss"] == alone.test_loss[chosen, -1].tolist()
+    assert tuned["train_curves"] == alone.train_loss[chosen].tolist()
+    assert tuned["test_curves"] == alone.test_loss[chosen].tolist()
+    # The validation and test losses are different numbers: the choice could not be the test set's by accident.
+    assert not np.allclose(alone.validation_loss, alone.test_loss)
+    assert tuned["medians"] != np.median(alone.test_loss[:, -1].reshape(2, 2), axis=1).tolist()
+
+
+def _recorded_runs(monkeypatch, tmp_path):
+    """Training replaced by a stand-in that notes its progress bar and calls it at each record; the task runner
+    by one that notes the costs and progress it is given."""
+    asked = {"costs": [], "progress": []}
+
+    def fake_train(model, optimizer, data, seeds, *, batch_size, steps, every, progress=None):
+        records = np.arange(every, steps + 1, every)
+        ones = np.ones((len(seeds), len(records)))
+        for t in records if progress is not None else ():
+            progress(int(t))
+        return train.Run(records, ones, ones, ones, ones, np.ones(len(seeds)))
+
+    def in_order(tasks, costs, progress):
+        asked["costs"].append(costs)
+        asked["progress"].append(progress)
+        return [task() for task in tasks]
+
+    monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(compare, "SHIPPED", tmp_path / "shipped")
+    monkeypatch.setattr(compare, "train", fake_train)
+    monkeypatch.setattr(compare, "kernels_pinned", lambda: True)
+    monkeypatch.setattr(compare, "_in_parallel", in_order)
+    return asked
+
+
+def test_a_comparison_shows_a_bar_per_contender_only_when_asked(monkeypatch, tmp_path, capsys):
+    asked = _recorded_runs(monkeypatch, tmp_path)
+    settings = compare.Settings(model="softmax", batch_size=539, epochs=2, seeds=(0,))
+    result = compare.comparison(settings)
+    assert capsys.readouterr().err == "" and asked["progress"] == [False]
+    assert asked["costs"] == [[7, 7, 7, 21, 14, 7]]  # each contender's grid points
+    assert result["settings"] == compare._described(settings)
+    assert all(row["chosen_by"] == "validation" for row in result["results"])
+    settings = dataclasses.replace(settings, epochs=3)
+    compare.comparison(settings, progress=True)
+    bars = capsys.readouterr().err
+    assert asked["progress"][-1] is True
+    for contender in compare.CONTENDERS:
+        assert f"\rsoftmax {contender.label:<18} [{'#' * 30}] 6/6\n" in bars
+
+
+def test_a_batch_study_shows_a_bar_per_contender_and_size_only_when_asked(monkeypatch, tmp_path, capsys):
+    asked = _recorded_runs(monkeypatch, tmp_path)
+    settings = compare.BatchSettings(steps=4, batch_sizes=(64, 8), seeds=(0,))
+    result = compare.batch_study(settings)
+    assert capsys.readouterr().err == "" and asked["progress"] == [False]
+    assert asked["costs"] == [[9 * 128, 9 * 72, 9 * 128, 9 * 72, 7 * 128, 7 * 72]]  # grid points x (size + 64)
+    assert result["settings"] == compare._described(settings)
+    assert [(row["label"], row["batch_size"]) for row in result["results"]] == [
+        (c.label, size) for c in compare.BATCH_CONTENDERS for size in (64, 8)
+    ]
+    compare.batch_study(dataclasses.replace(settings, steps=5), progress=True)
+    bars = capsys.readouterr().err
+    for contender in compare.BATCH_CONTENDERS:
+        for size in (64, 8):
+            assert f"\rsoftmax {contender.label:<8} batch {size:>4} [{'#' * 30}] 5/5\n" in bars
+
+
+@pytest.mark.parametrize("kind", ["comparison", "batch-study"])
+def test_a_result_is_read_from_the_committed_ones_unless_told_not_to(monkeypatch, tmp_path, kind):
+    _recorded_runs(monkeypatch, tmp_path)
+    settings = (
+        compare.Settings(model="softmax", batch_size=539, epochs=1, seeds=(0,))
+        if kind == "comparison"
+        else compare.BatchSettings(steps=2, batch_sizes=(8,), seeds=(0,))
+    )
+    assert compare._page_item(settings)[0] == kind
+    load = compare._page_item(settings)[1]
+    compare._store(compare.SHIPPED, compare.result_name(kind, compare._described(settings)), {"committed": True})
+    assert load() == {"committed": True}
+    assert load(shipped=False) != {"committed": True}
+    # Where this interpreter's kernels are not the pinned ones, a fresh one is asked, with the progress asked for.
+    monkeypatch.setattr(compare, "kernels_pinned", lambda: False)
+    calls = []
+
+    def pinned(kind_, described, progress):
+        calls.append((kind_, progress))
+        compare._store(compare.cache_folder(), compare.result_name(kind_, described), {"pinned": True})
+
+    monkeypatch.setattr(compare, "_compute_pinned", pinned)
+    (tmp_path / "cache" / "learning" / compare.result_name(kind, compare._described(settings))).unlink()
+    assert load(progress=True, shipped=False) == {"pinned": True} and calls == [(kind, True)]
+
+
+def test_shipping_computes_each_page_result_without_the_committed_ones(monkeypatch, tmp_path):
+    monkeypatch.setattr(compare, "SHIPPED", tmp_path / "shipped")
+    asked = []
+
+    def load(settings):
+        return lambda **options: asked.append((settings, options)) or {"n": len(asked)}
+
+    monkeypatch.setattr(compare, "comparison", lambda settings, **options: load(settings)(**options))
+    monkeypatch.setattr(compare, "batch_study", lambda settings, **options: load(settings)(**options))
+    written = compare.ship()
+    assert asked == [(s, {"progress": False, "shipped": False}) for s in compare.PAGE]
+    assert [json.loads((tmp_path / "shipped" / name).read_text()) for name in written] == [{"n": 1}, {"n": 2}, {"n": 3}]
+    asked.clear()
+    (tmp_path / "shipped" / written[0]).unlink()
+    assert compare.ship(True) == written[:1] and asked == [(compare.PAGE[0], {"progress": True, "shipped": False})]
+
+
+def test_a_fresh_interpreter_computes_with_the_pinned_kernels_and_fails_loudly(monkeypatch, tmp_path, capfd):
+    monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path))
+    described = compare._described(compare.BatchSettings(steps=2, batch_sizes=(8,), seeds=(0,)))
+    compare._compute_pinned("batch-study", described, True)
+    result = json.loads((tmp_path / "learning" / compare.result_name("batch-study", described)).read_text())
+    assert result["settings"] == json.loads(json.dumps(described))
+    assert [row["steps"] for row in result["results"]] == [[2]] * 3
+    assert f"\rsoftmax {'Rprop':<8} batch    8 [{'#' * 30}] 2/2\n" in capfd.readouterr().err
+    with pytest.raises(subprocess.CalledProcessError):
+        compare._compute_pinned("comparison", {"no-such-setting": 1}, False)
+
+
+def test_in_a_fresh_interpreter_a_result_is_computed_even_where_one_is_committed(monkeypatch, tmp_path, capsys):
+    _recorded_runs(monkeypatch, tmp_path)
+    settings = compare.BatchSettings(steps=3, batch_sizes=(8,), seeds=(0,))
+    described = compare._described(settings)
+    name = compare.result_name("batch-study", described)
+    compare._store(compare.SHIPPED, name, {"committed": True})
+    compare._compute_here("batch-study", json.dumps(described), "True")
+    result = json.loads((tmp_path / "cache" / "learning" / name).read_text())
+    assert [row["steps"] for row in result["results"]] == [[3]] * 3
+    assert capsys.readouterr().err.count(" 3/3\n") == 3  # a bar each, as asked
+    (tmp_path / "cache" / "learning" / name).unlink()
+    compare._compute_here("batch-study", json.dumps(described), "False")
+    assert capsys.readouterr().err == ""
