@@ -410,3 +410,224 @@ def test_the_page_states_how_many_recorded_runs_match_to_the_bit():
     for name, label in labels.items():
         n, of = sum(whole[name]), len(whole[name])
         assert (f"{label} ({of})" if n == of else f"{n} of {label} {of}") in text, name
+
+
+# --- The records' checks, the call's record, and the frameworks table --------------------------------------------
+
+import dataclasses  # noqa: E402
+
+from rmsprop_docs.optimizers import conventions  # noqa: E402
+
+
+def test_keras_without_a_backend_is_keras_on_tensorflow():
+    # Keras 3 runs on TensorFlow unless KERAS_BACKEND says otherwise: its weight decay is then held in float32.
+    assert frameworks.resolve("keras", {}).backend == "tensorflow"
+    assert frameworks.optimizer("keras").hyperparameters["backend"] == "tensorflow"
+    case = next(
+        c
+        for c in RECORDINGS["keras"]["cases"]
+        if c["backend"] == "tensorflow" and c["kwargs"].get("weight_decay") and c["hyperparameters_as"] == "python"
+    )
+    unnamed = emulated_points("keras", case, backend=None)
+    np.testing.assert_array_equal(unnamed, emulated_points("keras", case))
+    assert leading_exact_points("keras", case, unnamed) >= EXACT_STEPS[recorded_id(("keras", case))]
+    assert np.abs(unnamed - emulated_points("keras", case, backend="torch")).max() > 0
+
+
+def test_the_optimizer_records_the_call_in_the_frameworks_spelling():
+    opt = frameworks.optimizer("keras", hyperparameters_as="float64", backend="tensorflow", learning_rate=0.1)
+    assert opt.hyperparameters == {
+        "framework": "keras",
+        "class": "keras.optimizers.RMSprop",
+        "kwargs": {**frameworks.KERAS.defaults, "learning_rate": 0.1},
+        "hyperparameters_as": "float64",
+        "backend": "tensorflow",
+        "convention": "keras",
+        "float32": ["weight_decay"],  # a default left unset is still a Python float, held in float32
+    }
+    passed = frameworks.optimizer("keras", hyperparameters_as="float64", learning_rate=0.1, weight_decay=0.01)
+    assert passed.hyperparameters["float32"] == []  # a float64 tensor weight decay is exact
+    torch = frameworks.optimizer("pytorch", alpha=0.9)
+    assert "backend" not in torch.hyperparameters
+    assert torch.hyperparameters["kwargs"]["alpha"] == 0.9 and torch.hyperparameters["hyperparameters_as"] == "python"
+
+
+def test_held_value_is_the_float32_neighbour_only_when_held():
+    assert frameworks.held_value(0.01, False) == 0.01
+    assert frameworks.held_value(0.01, True) == float(np.float32(0.01)) != 0.01
+    assert frameworks.held_value(1, False) == 1.0 and isinstance(frameworks.held_value(1, False), float)
+
+
+def test_a_record_may_be_passed_instead_of_its_name():
+    assert frameworks.resolve(frameworks.PYTORCH, {"alpha": 0.9}) == frameworks.resolve("pytorch", {"alpha": 0.9})
+
+
+def test_an_unknown_framework_names_the_choices():
+    with pytest.raises(ValueError, match=r"^framework must be one of pytorch, keras, .*, got 'torch'$"):
+        frameworks.get("torch")
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "message"),
+    [
+        ("pytorch", {"alpha": 1.0}, "alpha must be in [0, 1), got 1.0"),
+        ("tf-compat-v1", {"learning_rate": 0.1, "decay": -0.5}, "decay must be in [0, 1), got -0.5"),
+        ("keras", {"epsilon": 0.0}, "epsilon must be a finite number > 0, got 0.0"),
+        ("paddle", {"learning_rate": 0.1, "epsilon": -1e-6}, "epsilon must be a finite number > 0, got -1e-06"),
+        ("pytorch", {"weight_decay": -0.1}, "weight_decay must be a finite number >= 0, got -0.1"),
+        ("optax", {"learning_rate": 0.1, "initial_scale": -1.0}, "initial_scale must be a finite number >= 0"),
+        # Two mistakes: the first in the class's own order is named (Keras: momentum before epsilon; PyTorch the
+        # other way round).
+        ("keras", {"momentum": 1.0, "epsilon": 0.0}, "momentum must be in [0, 1), got 1.0"),
+        ("pytorch", {"momentum": 1.0, "eps": 0.0}, "eps must be a finite number > 0, got 0.0"),
+    ],
+)
+def test_a_value_out_of_range_is_named_in_the_frameworks_spelling(name, kwargs, message):
+    with pytest.raises(ValueError) as error:
+        frameworks.resolve(name, kwargs)
+    assert str(error.value).startswith(message)
+
+
+def test_every_missing_required_keyword_is_named():
+    both = dataclasses.replace(
+        frameworks.MLX,
+        options=frameworks._options(
+            ("learning_rate", frameworks.REQUIRED, "lr"), ("alpha", frameworks.REQUIRED, "rho")
+        ),
+    )
+    with pytest.raises(ValueError, match=r"needs learning_rate, alpha; it accepts learning_rate, alpha$"):
+        frameworks.resolve(both, {})
+
+
+def test_a_class_without_optaxs_extras_gets_their_neutral_values():
+    # A choice that reads Optax's extras, for a class that has none of them: eps inside the root, v0 = 0, no
+    # Nesterov step, no bias correction (Optax's own defaults); likewise momentum 0 for the legacy Keras choice.
+    bare = dataclasses.replace(frameworks.MLX, name="bare", choose=frameworks._optax)
+    convention = frameworks.resolve(bare, {"learning_rate": 0.1}).convention
+    assert (convention.eps, convention.v0) == ("inside", 0.0)
+    assert not convention.nesterov and not convention.bias_correction
+    assert convention.order == "optax"
+    legacy = dataclasses.replace(frameworks.MLX, name="bare", choose=frameworks._tf_keras_legacy)
+    assert frameworks.resolve(legacy, {"learning_rate": 0.1}).convention.name == conventions.KERAS_LEGACY.name
+
+
+# What each framework computes, as the table states it: these are the quirks of the records above (and the classes'
+# documentation), written out by hand.
+ARITHMETIC = {
+    "pytorch": ("outside", "0", "lr after", "yes", "L2 (g += wd x)", "none (float64)", "-"),
+    "keras": (
+        "inside",
+        "0",
+        "lr inside buffer",
+        "yes",
+        "decoupled",
+        "weight_decay on tensorflow",
+        "backends tensorflow, torch, jax",
+    ),
+    "tf-keras": ("inside", "0", "lr inside buffer", "yes", "decoupled", "weight_decay", "-"),
+    "tf-keras-legacy": (
+        "outside (momentum > 0: inside)",
+        "0",
+        "lr after (momentum > 0: lr inside buffer)",
+        "yes",
+        "none",
+        "learning_rate, rho, momentum",
+        "-",
+    ),
+    "tf-compat-v1": ("inside", "1", "lr inside buffer", "yes", "none", "learning_rate, decay, momentum, epsilon", "-"),
+    "optax": (
+        "inside (eps_in_sqrt=False: outside)",
+        "0 (initial_scale: any)",
+        "lr inside buffer",
+        "yes",
+        "none",
+        "none (float64)",
+        "nesterov, bias_correction",
+    ),
+    "mlx": ("outside", "0", "no momentum", "no", "none", "learning_rate", "-"),
+    "paddle": ("inside", "0", "lr inside buffer", "yes", "L2 (g += wd x)", "always: rho, epsilon, momentum", "-"),
+}
+ARITHMETIC_ROWS = ("eps", "v0", "lr, momentum", "centered", "weight decay", "float32", "extras")
+
+
+def expected_summary(name):
+    record = frameworks.FRAMEWORKS[name]
+    shown = {o.name: "required" if o.default == frameworks.REQUIRED else str(o.default) for o in record.options}
+    return {
+        "class": record.emulates,
+        "verified": record.version,
+        "defaults": " ".join(f"{k}={v}" for k, v in shown.items()),
+        **dict(zip(ARITHMETIC_ROWS, ARITHMETIC[name], strict=True)),
+    }
+
+
+def test_summary_states_each_frameworks_arithmetic():
+    assert set(ARITHMETIC) == set(frameworks.FRAMEWORKS)
+    for name in frameworks.FRAMEWORKS:
+        assert frameworks._summary(frameworks.FRAMEWORKS[name]) == expected_summary(name), name
+    assert expected_summary("optax")["defaults"].startswith("learning_rate=required decay=0.9 eps=1e-08")
+    assert expected_summary("pytorch")["defaults"] == (
+        "lr=0.01 alpha=0.99 eps=1e-08 weight_decay=0.0 momentum=0.0 centered=False"
+    )
+
+
+def test_summary_separates_every_kind_of_float32_hyperparameter():
+    mixed = dataclasses.replace(frameworks.KERAS, float32=("learning_rate", "rho"), float32_always=("epsilon",))
+    assert frameworks._summary(mixed)["float32"] == "learning_rate, rho; always: epsilon; weight_decay on tensorflow"
+
+
+def parse_table(text, width):
+    """The table's rows as {label: [each column's text]}, joining each cell's wrapped lines."""
+    lines = text.splitlines()
+    label = len(lines[1]) - len(lines[1][13:].lstrip()) - 1  # the first column starts after the label and a blank
+    rows: dict[str, list[list[str]]] = {}
+    key = None
+    for line in lines:
+        if line[:label].strip() or key is None:
+            key = line[:label].strip()
+            assert key not in rows, key  # a label once, on the first line of its row
+            rows[key] = []
+        starts = range(label + 1, max(len(line), label + 1), width + 2)
+        for j, start in enumerate(starts):
+            while len(rows[key]) <= j:
+                rows[key].append([])
+            piece = line[start : start + width]
+            assert piece == piece.rstrip() or len(piece) == width or start + width > len(line)
+            if piece.strip():
+                rows[key][j].append(piece.strip())
+    return rows, label
+
+
+def test_table_cells_rejoin_to_the_summaries():
+    width = 22
+    names = list(frameworks.FRAMEWORKS)
+    rows, label = parse_table(frameworks.table(), width)
+    assert label == len("lr, momentum") + 1  # the longest label and one blank
+    assert [" ".join(cell) for cell in rows[""]] == names
+    assert list(rows) == ["", *expected_summary("pytorch")]
+    for j, name in enumerate(names):
+        summary = expected_summary(name)
+        for key, cells in rows.items():
+            if key:
+                pieces = cells[j]
+                joined = "".join(pieces) if key == "class" else " ".join(pieces)
+                assert joined == summary[key], (name, key)
+                assert all(len(piece) <= width for piece in pieces)
+    # The class is broken after a dot only: tf.compat.v1.train.RMSPropOptimizer does not fit 22 characters.
+    assert rows["class"][names.index("tf-compat-v1")] == ["tf.compat.v1.train.", "RMSPropOptimizer"]
+
+
+def test_table_breaks_a_class_only_when_it_does_not_fit():
+    width = len("optax.rmsprop")
+    fits, _ = parse_table(frameworks.table(["optax", "pytorch"], width=width), width)
+    assert fits["class"][0] == ["optax.rmsprop"]
+    narrow = frameworks.table(["keras"], width=len("keras.optimizers.RMSprop") - 1)
+    assert narrow.splitlines()[1].split() == ["class", "keras.optimizers."]
+
+
+def test_table_lists_the_chosen_frameworks_in_the_given_order():
+    rows, _ = parse_table(frameworks.table(["mlx", "pytorch"]), 22)
+    assert rows[""] == [["mlx"], ["pytorch"]]
+    assert rows["lr, momentum"] == [["no momentum"], ["lr after"]]
+    with pytest.raises(ValueError, match="framework must be one of"):
+        frameworks.table(["torch"])

@@ -379,7 +379,7 @@ def get(name: str) -> Framework:
     return FRAMEWORKS[validation.choice("framework", name, tuple(FRAMEWORKS))]
 
 
-def _check(framework: Framework, option: Option, value: object) -> object:
+def _check(option: Option, value: object) -> object:
     name = option.name
     if option.means in FLAGS:
         return validation.flag(name, value)
@@ -428,7 +428,7 @@ def resolve(
     missing = [o.name for o in framework.options if o.default == REQUIRED and o.name not in kwargs]
     if missing:
         raise ValueError(f"{label} needs {', '.join(missing)}; it accepts {accepted(framework)}")
-    full = {o.name: _check(framework, o, kwargs.get(o.name, o.default)) for o in framework.options}
+    full = {o.name: _check(o, kwargs.get(o.name, o.default)) for o in framework.options}
     meaning = {o.means: full[o.name] for o in framework.options}
     core = {
         "lr": meaning["lr"],
@@ -499,13 +499,13 @@ def float32_keys(resolved: Resolved) -> tuple[str, ...]:
 
 
 def _probe(framework: Framework, **changes: object) -> Convention:
-    """The convention the framework picks at its defaults, with some meanings changed."""
-    meanings = {"lr": 0.01, "rho": 0.9, "eps": 1e-8, "momentum": 0.0, "centered": False, "weight_decay": 0.0}
-    meanings.update(initial_scale=0.0, eps_in_sqrt=True, nesterov=False, bias_correction=False)
-    for option in framework.options:
-        if option.default not in (REQUIRED, None):
-            meanings[option.means] = option.default
-    return framework.choose({**meanings, **changes})
+    """The convention of a call at the defaults (a required learning rate set to 0.01), some meanings changed.
+
+    Through :func:`resolve`, so that the table fills in what a class lacks exactly as a call does.
+    """
+    kwargs = {o.name: 0.01 for o in framework.options if o.default == REQUIRED}
+    kwargs.update({framework.spelling(meaning): value for meaning, value in changes.items()})
+    return resolve(framework, kwargs).convention
 
 
 def _variants(framework: Framework, field: str, show) -> str:
@@ -530,12 +530,10 @@ def _summary(framework: Framework) -> dict[str, str]:
     """One framework's column of :func:`table`."""
     has = {m: framework.spelling(m) is not None for m in MEANINGS}
     wd = _probe(framework).weight_decay if has["weight_decay"] else "none"
-    float32 = ", ".join(framework.float32)
+    float32 = [", ".join(framework.float32)] if framework.float32 else []
     if framework.float32_always:
-        float32 = (float32 + "; " if float32 else "") + "always: " + ", ".join(framework.float32_always)
-    for backend in framework.backends:
-        if backend.float32:
-            float32 += f"{', '.join(backend.float32)} on {backend.name}"
+        float32.append("always: " + ", ".join(framework.float32_always))
+    float32 += [f"{', '.join(b.float32)} on {b.name}" for b in framework.backends if b.float32]
     extras = [o.name for o in framework.options if o.means in ("nesterov", "bias_correction")]
     if framework.backends:
         extras.append("backends " + ", ".join(b.name for b in framework.backends))
@@ -553,7 +551,7 @@ def _summary(framework: Framework) -> dict[str, str]:
         else "no momentum",
         "centered": "yes" if has["centered"] else "no",
         "weight decay": {"l2": "L2 (g += wd x)", "decoupled": "decoupled", "none": "none"}[wd],
-        "float32": float32 or "none (float64)",
+        "float32": "; ".join(float32) or "none (float64)",
         "extras": ", ".join(extras) or "-",
     }
 
