@@ -498,6 +498,7 @@ def test_a_batch_study_shows_a_bar_per_contender_and_size_only_when_asked(monkey
     assert [(row["label"], row["batch_size"]) for row in result["results"]] == [
         (c.label, size) for c in compare.BATCH_CONTENDERS for size in (64, 8)
     ]
+    assert all(row["chosen_by"] == "train" for row in result["results"])  # how well each optimizes
     compare.batch_study(dataclasses.replace(settings, steps=5), progress=True)
     bars = capsys.readouterr().err
     for contender in compare.BATCH_CONTENDERS:
@@ -573,3 +574,20 @@ def test_in_a_fresh_interpreter_a_result_is_computed_even_where_one_is_committed
     (tmp_path / "cache" / "learning" / name).unlink()
     compare._compute_here("batch-study", json.dumps(described), "False")
     assert capsys.readouterr().err == ""
+
+
+def test_a_stale_file_another_build_removed_meanwhile_is_no_error(monkeypatch, tmp_path):
+    import pathlib
+
+    listed = pathlib.Path.glob
+
+    def glob(self, pattern):  # as if another process removed a file between the listing and the removal
+        return [*listed(self, pattern), self / pattern.replace("*", "gone")]
+
+    monkeypatch.setattr(pathlib.Path, "glob", glob)
+    compare._store(tmp_path, "comparison-aaa-111.json", {"x": 1})
+    assert [p.name for p in tmp_path.iterdir()] == ["comparison-aaa-111.json"]
+    monkeypatch.setattr(compare, "SHIPPED", tmp_path / "shipped")
+    monkeypatch.setattr(compare, "comparison", lambda settings, **options: {"n": 1})
+    monkeypatch.setattr(compare, "batch_study", lambda settings, **options: {"n": 2})
+    assert len(compare.ship()) == 3
