@@ -591,3 +591,17 @@ def test_a_stale_file_another_build_removed_meanwhile_is_no_error(monkeypatch, t
     monkeypatch.setattr(compare, "comparison", lambda settings, **options: {"n": 1})
     monkeypatch.setattr(compare, "batch_study", lambda settings, **options: {"n": 2})
     assert len(compare.ship()) == 3
+
+
+def test_the_cache_is_at_the_repositorys_root_wherever_it_runs_and_else_in_the_working_folder(monkeypatch, tmp_path):
+    import pathlib
+
+    monkeypatch.delenv("RMSPROP_DOCS_CACHE", raising=False)
+    root = pathlib.Path(compare.__file__).resolve().parents[3]
+    monkeypatch.chdir(tmp_path)
+    assert compare.cache_folder() == root / ".cache" / "learning"
+    installed = tmp_path / "site-packages" / "rmsprop_docs" / "learning" / "compare.py"  # no pyproject.toml above
+    monkeypatch.setattr(compare, "__file__", str(installed))
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert compare.cache_folder() == tmp_path / "work" / ".cache" / "learning"
