@@ -605,3 +605,35 @@ def test_the_cache_is_at_the_repositorys_root_wherever_it_runs_and_else_in_the_w
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
     assert compare.cache_folder() == tmp_path / "work" / ".cache" / "learning"
+
+
+@pytest.mark.parametrize(
+    ("machine", "features", "environment", "pinned"),
+    [
+        ("x86_64", {"X86_V2": True}, compare.PINNED_KERNELS, True),
+        ("AMD64", {"X86_V2": True}, compare.PINNED_KERNELS, True),
+        ("x86_64", {"X86_V3": True, "X86_V4": False}, compare.PINNED_KERNELS, False),
+        ("x86_64", {"X86_V3": False, "X86_V4": True}, compare.PINNED_KERNELS, False),
+        ("AMD64", {"X86_V3": True}, compare.PINNED_KERNELS, False),
+        ("x86_64", None, compare.PINNED_KERNELS, True),  # a NumPy that does not say
+        ("x86_64", {}, {**compare.PINNED_KERNELS, "OPENBLAS_CORETYPE": "Haswell"}, False),
+        ("x86_64", {}, {**compare.PINNED_KERNELS, "OPENBLAS_NUM_THREADS": "2"}, False),
+        ("x86_64", {}, {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"}, False),
+        ("aarch64", {"X86_V3": True}, {}, True),  # the names mean nothing there
+        ("arm64", {}, {}, True),
+    ],
+)
+def test_kernels_are_pinned_where_numpy_dispatches_no_avx2_and_openblas_runs_the_pinned_kernels(
+    monkeypatch, machine, features, environment, pinned
+):
+    core = np._core._multiarray_umath
+    if features is None:
+        monkeypatch.delattr(core, "__cpu_features__")
+    else:
+        monkeypatch.setattr(core, "__cpu_features__", features)
+    monkeypatch.setattr(platform, "machine", lambda: machine)
+    for name in compare.PINNED_KERNELS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert compare.kernels_pinned() is pinned
