@@ -347,6 +347,122 @@ def test_a_race_runs_as_many_frames_as_its_shortest_run_and_in_its_given_window(
     assert len(sizes) == 4
 
 
+def test_a_box_becomes_the_buffer_cells_it_touches_rows_counted_from_the_top():
+    from rmsprop_docs.render.animation import _cells, _region, _union
+
+    # Columns floor(x0) up to ceil(x1) and one more; rows from the top: 100 - ceil(40.1) - 1 up to 100 - floor(20.7).
+    assert _cells((10.2, 20.7, 30.5, 40.1), 100, 200) == (58, 80, 10, 32)
+    assert _cells((-5.0, -3.0, 250.0, 130.0), 100, 200) == (0, 100, 0, 200)  # clipped to the canvas
+    assert _cells((0.5, 0.5, 1.5, 1.5), 100, 200) == (97, 100, 0, 3)
+    assert _cells((198.5, 98.5, 199.5, 99.5), 100, 200) == (0, 2, 198, 200)
+    for outside in [(200.0, 10.0, 210.0, 20.0), (-20.0, 10.0, -10.0, 20.0), (10.0, 100.0, 20.0, 105.0)]:
+        assert _cells(outside, 100, 200) is None
+    assert _cells((10.0, -30.0, 20.0, -20.0), 100, 200) is None
+    assert _union(None, None) is None and _union(None, (1, 2, 3, 4)) == (1, 2, 3, 4) == _union((1, 2, 3, 4), None)
+    assert _union((5, 9, 1, 4), (2, 6, 3, 8)) == (2, 9, 1, 8)
+    assert _region([], 100, 200) is None and _region([(300.0, 0.0, 310.0, 5.0)], 100, 200) is None
+    boxes = [(10.2, 20.7, 30.5, 40.1), (300.0, 0.0, 310.0, 5.0), (0.5, 0.5, 1.5, 1.5)]
+    assert _region(boxes, 100, 200) == (58, 100, 0, 32)
+
+
+def test_colours_are_counted_band_by_band_and_keyed_by_their_rgb():
+    from rmsprop_docs.render.animation import _count_colours, _keys, _unpack
+
+    rgba = np.zeros((5, 3, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    rgba[1, 2, :3] = (1, 2, 3)
+    rgba[4, :, :3] = (250, 0, 7)
+    keys = _keys(rgba)
+    assert keys.shape == (5, 3) and keys[1, 2] == 0x030201 and keys[4, 0] == 0x0700FA and keys[0, 0] == 0
+    assert _unpack(np.array([0x030201, 0x0700FA], dtype=np.uint32)).tolist() == [[1, 2, 3], [250, 0, 7]]
+    counts = {0x030201: 10}
+    _count_colours(rgba, counts, band=2)  # three bands of rows, the last one short
+    assert counts == {0: 11, 0x030201: 11, 0x0700FA: 3}
+    _count_colours(rgba, counts)
+    assert counts == {0: 22, 0x030201: 12, 0x0700FA: 6}
+
+
+def test_each_colour_goes_to_its_nearest_entry_the_lowest_on_a_tie():
+    from rmsprop_docs.render.animation import _nearest
+
+    entries = np.array([[0, 0, 0], [10, 10, 10], [0, 0, 0], [255, 255, 255]], dtype=np.uint8)
+    rgb = np.array([[1, 1, 1], [5, 5, 5], [6, 5, 5], [200, 200, 200], [0, 0, 0]], dtype=np.uint8)
+    assert _nearest(rgb, entries).tolist() == [0, 0, 1, 3, 0]  # (5, 5, 5) is as near 0 as 10: the lower index
+    many = np.random.default_rng(0).integers(0, 256, (5000, 3), dtype=np.uint8)  # more than one chunk of 4096
+    distance = ((many[:, None, :].astype(int) - entries[None].astype(int)) ** 2).sum(axis=-1)
+    assert np.array_equal(_nearest(many, entries), distance.argmin(axis=1))
+
+
+def test_a_palette_keeps_few_colours_exactly_and_gives_many_their_commonest_colours():
+    from rmsprop_docs.render.animation import _keys, _Palette
+
+    few = _Palette({0x0000FF: 5, 0x00FF00: 1}, 4)
+    assert few.entries.tolist() == [[255, 0, 0], [0, 255, 0], [255, 0, 0], [255, 0, 0]]  # sorted by key, padded
+    assert few.rgb == few.entries.tobytes()
+    rgba = np.full((300, 2, 4), 255, dtype=np.uint8)  # more rows than a band
+    rgba[:, 0, :3] = (255, 0, 0)
+    rgba[299, 1, :3] = (250, 5, 0)  # a colour not in the palette: the nearest entry's index
+    rgba[0, 1, :3] = (0, 250, 0)
+    indices = few.indices(rgba)
+    assert indices.dtype == np.uint8 and indices.shape == (300, 2)
+    assert (indices[:, 0] == 0).all() and indices[299, 1] == 0 and indices[0, 1] == 1 and indices[1, 1] == 0
+    assert few.indices(rgba).tolist() == indices.tolist()  # looked up the second time, the same
+    # Many colours: a median cut to 4 entries, each then the commonest colour it stands for.
+    rng = np.random.default_rng(1)
+    image = np.full((40, 40, 4), 255, dtype=np.uint8)
+    image[:, :, :3] = rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    image[:20, :, :3] = (255, 255, 255)  # the card, commonest by far
+    image[20:30, :, :3] = (0, 114, 178)  # the curve's colour
+    counts = {}
+    keys, found = np.unique(_keys(image), return_counts=True)
+    counts = dict(zip(keys.tolist(), found.tolist(), strict=True))
+    many = _Palette(counts, 4)
+    entries = [tuple(e) for e in many.entries.tolist()]
+    assert len(entries) == 4 and (255, 255, 255) in entries and (0, 114, 178) in entries
+    occurring = {tuple(c) for c in image[..., :3].reshape(-1, 3).tolist()}
+    assert set(entries) <= occurring
+
+
+def test_the_rectangle_that_changed_between_two_frames():
+    from rmsprop_docs.render.animation import _changed
+
+    old = np.zeros((6, 8), dtype=np.uint8)
+    assert _changed(old, old.copy()) is None
+    new = old.copy()
+    new[2, 3] = new[4, 6] = 1
+    assert _changed(old, new) == (2, 5, 3, 7)
+    new[0, 0] = 2
+    assert _changed(old, new) == (0, 5, 0, 7)
+
+
+def test_a_gif_s_colour_table_is_a_power_of_two_and_it_loops_forever(tmp_path):
+    import io
+
+    from rmsprop_docs.render.animation import _GifWriter
+
+    stream = io.BytesIO()
+    palette = bytes([255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9, 1, 2, 3])  # 5 colours: a table of 8
+    gif = _GifWriter(stream, (4, 3), palette)
+    gif.frame(np.array([[0, 1, 2, 3]] * 3, dtype=np.uint8), 0, 0, 120)
+    gif.frame(np.array([[4]], dtype=np.uint8), 2, 1, 30)
+    gif.close()
+    data = stream.getvalue()
+    assert data[:6] == b"GIF89a" and data.endswith(b";") and gif.frames == 2
+    assert data[6:10] == bytes([4, 0, 3, 0]) and data[10] == 0x80 | 2 and data[13 : 13 + 15] == palette
+    assert data[13 + 15 : 13 + 24] == bytes(9)
+    (tmp_path / "w.gif").write_bytes(data)
+    with Image.open(tmp_path / "w.gif") as image:
+        assert image.info["loop"] == 0 and image.size == (4, 3)
+        assert image.getpalette()[:15] == list(palette)
+        frames = [(f.info["duration"], np.asarray(f.convert("RGB")).copy()) for f in ImageSequence.Iterator(image)]
+    assert [d for d, _ in frames] == [120, 30]
+    assert frames[0][1][0].tolist() == [[255, 0, 0], [0, 255, 0], [0, 0, 255], [9, 9, 9]]
+    assert frames[1][1][1, 2].tolist() == [1, 2, 3] and frames[1][1][1, 1].tolist() == [0, 255, 0]
+    one = io.BytesIO()
+    _GifWriter(one, (1, 1), bytes([7, 7, 7]))  # one colour: still a table of two
+    assert one.getvalue()[10] == 0x80 and one.getvalue()[13:19] == bytes([7, 7, 7, 0, 0, 0])
+
+
 # --- Static figures: story ------------------------------------------------------------------------------------------
 
 # Not the registry's start and lr (-1, 0.01, the post's): a figure that ignored them would still pass.
