@@ -188,6 +188,23 @@ def test_a_2d_scene_draws_contours_start_minimum_and_the_trail_so_far():
     same(trail.get_xydata(), path.points[:5])
 
 
+def test_a_title_names_the_convention_unless_it_is_pytorchs_the_default():
+    from rmsprop_docs.render import animation, styles
+
+    path = trace("quadratic", [1.0, 0.0], rmsprop(lr=0.2, rho=0.95), steps=2)
+    assert animation._title(path, styles.DEFAULT) == "RMSprop on quadratic: lr = 0.2, ρ = 0.95"
+    unnamed = dataclasses.replace(path, hyperparameters={"lr": 0.2, "rho": 0.95})
+    assert animation._title(unnamed, styles.DEFAULT) == "RMSprop on quadratic: lr = 0.2, ρ = 0.95"
+    assert animation._title(unnamed, styles.POST) == "RMSprop, learning_rate = 0.2"
+
+
+def test_an_animation_has_at_most_as_many_frames_as_its_run_has_points(tmp_path):
+    path = trace("cubic", [-1.0], steps=5)
+    with pytest.raises(ValueError, match=r"^frames must be a whole number in \[1, 6\]"):
+        animate(path, str(tmp_path / "a.gif"), frames=7, size=(160, 120))
+    assert animate(path, str(tmp_path / "a.gif"), frames=6, size=(160, 120)).frames == 6
+
+
 def test_only_problems_of_one_or_two_coordinates_are_animated():
     from rmsprop_docs.render import animation, styles
 
@@ -240,6 +257,11 @@ def test_a_frame_longer_than_a_gif_delay_holds_is_split(tmp_path):
     _, frames = _gif_frames(out)
     assert [d for d, _ in frames] == [655350, 344650, 655350, 344650]
     assert result.distinct_frames == 2
+    with Image.open(out) as gif:  # the first frame is whole, a wait is one pixel at the frame's corner
+        extents = [gif.dispose_extent for _ in ImageSequence.Iterator(gif)]
+    (left, top, right, bottom) = extents[2]
+    assert extents[:2] == [(0, 0, 160, 120), (0, 0, 1, 1)] and extents[3] == (left, top, left + 1, top + 1)
+    assert right - left < 160 and bottom - top < 120  # the second frame is the rectangle that changed
     assert np.array_equal(np.asarray(frames[0][1]), np.asarray(frames[1][1]))  # the wait shows the same picture
     assert not np.array_equal(np.asarray(frames[1][1]), np.asarray(frames[2][1]))
 
