@@ -572,8 +572,27 @@ def test_summary_states_each_frameworks_arithmetic():
 
 
 def test_summary_separates_every_kind_of_float32_hyperparameter():
-    mixed = dataclasses.replace(frameworks.KERAS, float32=("learning_rate", "rho"), float32_always=("epsilon",))
-    assert frameworks._summary(mixed)["float32"] == "learning_rate, rho; always: epsilon; weight_decay on tensorflow"
+    mixed = dataclasses.replace(
+        frameworks.KERAS,
+        float32=("learning_rate", "rho"),
+        float32_always=("epsilon",),
+        backends=(
+            frameworks.Backend("tensorflow", "tensorflow 2.21.0", float32=("weight_decay", "momentum")),
+            frameworks.Backend("jax", "jax 0.10.2"),
+        ),
+    )
+    assert frameworks._summary(mixed)["float32"] == (
+        "learning_rate, rho; always: epsilon; weight_decay, momentum on tensorflow"
+    )
+
+
+def test_a_class_without_a_weight_decay_keyword_has_none():
+    # PyTorch's arithmetic would add wd x to the gradient, but a class that takes no weight decay has none.
+    record = dataclasses.replace(
+        frameworks.PYTORCH, options=tuple(o for o in frameworks.PYTORCH.options if o.means != "weight_decay")
+    )
+    assert frameworks._summary(record)["weight decay"] == "none"
+    assert frameworks._summary(frameworks.PYTORCH)["weight decay"] == "L2 (g += wd x)"
 
 
 def parse_table(text, width):
@@ -631,3 +650,14 @@ def test_table_lists_the_chosen_frameworks_in_the_given_order():
     assert rows["lr, momentum"] == [["no momentum"], ["lr after"]]
     with pytest.raises(ValueError, match="framework must be one of"):
         frameworks.table(["torch"])
+
+
+def test_a_class_without_momentum_still_shows_its_other_options_effect():
+    # Optax's eps_in_sqrt and initial_scale, on a class that has no momentum keyword.
+    record = dataclasses.replace(
+        frameworks.OPTAX, options=tuple(o for o in frameworks.OPTAX.options if o.means != "momentum")
+    )
+    summary = frameworks._summary(record)
+    assert summary["eps"] == "inside (eps_in_sqrt=False: outside)"
+    assert summary["v0"] == "0 (initial_scale: any)"
+    assert summary["lr, momentum"] == "no momentum"
