@@ -447,6 +447,10 @@ def test_tuning_trains_every_grid_point_from_every_seed_and_keeps_the_best_valid
     assert tuned["medians"] != np.median(alone.test_loss[:, -1].reshape(2, 2), axis=1).tolist()
 
 
+def _not_here(kind, settings, progress):
+    raise AssertionError("kernels pinned here, yet computed in a fresh interpreter")
+
+
 def _recorded_runs(monkeypatch, tmp_path):
     """Training replaced by a stand-in that notes its progress bar and calls it at each record; the task runner
     by one that notes the costs and progress it is given."""
@@ -469,6 +473,7 @@ def _recorded_runs(monkeypatch, tmp_path):
     monkeypatch.setattr(compare, "train", fake_train)
     monkeypatch.setattr(compare, "kernels_pinned", lambda: True)
     monkeypatch.setattr(compare, "_in_parallel", in_order)
+    monkeypatch.setattr(compare, "_compute_pinned", _not_here)
     return asked
 
 
@@ -549,7 +554,37 @@ def test_shipping_computes_each_page_result_without_the_committed_ones(monkeypat
     assert compare.ship(True) == written[:1] and asked == [(compare.PAGE[0], {"progress": True, "shipped": False})]
 
 
-def test_a_fresh_interpreter_computes_with_the_pinned_kernels_and_fails_loudly(monkeypatch, tmp_path, capfd):
+@pytest.fixture
+def own_process_group(monkeypatch):
+    """Each interpreter started runs in a process group of its own, ended after 60 s and after the test: a
+    mistake that makes the fresh interpreter start another, and so on, cannot outlive the test."""
+    import signal
+    import threading
+
+    started, real = [], subprocess.Popen
+
+    def end(pid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+    def popen(*args, **kwargs):
+        process = real(*args, **{**kwargs, "start_new_session": True})
+        timer = threading.Timer(60, end, (process.pid,))
+        timer.daemon = True
+        timer.start()
+        started.append((process.pid, timer))
+        return process
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    yield
+    for pid, timer in started:
+        timer.cancel()
+        end(pid)
+
+
+def test_a_fresh_interpreter_computes_with_the_pinned_kernels_and_fails_loudly(
+    monkeypatch, tmp_path, capfd, own_process_group
+):
     monkeypatch.setenv("RMSPROP_DOCS_CACHE", str(tmp_path))
     described = compare._described(compare.BatchSettings(steps=2, batch_sizes=(8,), seeds=(0,)))
     compare._compute_pinned("batch-study", described, True)
