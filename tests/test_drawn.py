@@ -170,6 +170,8 @@ def test_a_2d_scene_draws_contours_start_minimum_and_the_trail_so_far():
     same(minimum.get_xydata(), [path.problem.minimum])
     assert (minimum.get_marker(), minimum.get_markersize(), minimum.get_color()) == ("*", 11, styles.MINIMUM)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["start", "minimum"]
+    legend, frame = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert frame.x1 - 15 < legend.x1 < frame.x1 and frame.y1 - 15 < legend.y1 < frame.y1  # in the upper right corner
     assert trail.get_animated() and point.get_animated() and trail.get_color() == styles.PATH
     assert (trail.get_linewidth(), point.get_markersize()) == (1.4, 6.5)
     renderer = scene.canvas.get_renderer()
@@ -367,6 +369,25 @@ def test_a_race_runs_as_many_frames_as_its_shortest_run_and_in_its_given_window(
     animate_race(runs, ["a", "b"], str(tmp_path / "e.gif"), size=(300, 200), font_size=8.0)
     sizes = {(tmp_path / f"{n}.gif").read_bytes() for n in "acde"}
     assert len(sizes) == 4
+    # By default 10 frames a second, with 14-point text.
+    animate_race(runs, ["a", "b"], str(tmp_path / "f.gif"), size=(300, 200), fps=10, font_size=14.0)
+    assert (tmp_path / "a.gif").read_bytes() == (tmp_path / "f.gif").read_bytes()
+    _, frames = _gif_frames(tmp_path / "a.gif")
+    assert sum(d for d, _ in frames) == 9 * 100 and all(d % 100 == 0 for d, _ in frames)
+
+
+def test_a_race_shows_its_progress_when_asked(tmp_path, capsys):
+    from rmsprop_docs.render import animate_race
+
+    animate_race(_race_runs(5), ["a", "b"], str(tmp_path / "r.gif"), size=(300, 200), progress=True)
+    assert capsys.readouterr().err == "\rrendering frame 5/6\rrendering frame 6/6\n"
+
+
+def test_an_animation_shows_200_frames_at_50_a_second_by_default(tmp_path):
+    path = trace("quadratic", [1.0, 0.5], rmsprop(lr=0.1), steps=250)
+    result = animate(path, str(tmp_path / "d.gif"), size=(160, 120))
+    _, frames = _gif_frames(tmp_path / "d.gif")
+    assert result.frames == 200 and sum(d for d, _ in frames) == 200 * 20
 
 
 def test_a_box_becomes_the_buffer_cells_it_touches_rows_counted_from_the_top():
