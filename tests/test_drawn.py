@@ -321,15 +321,21 @@ def test_a_race_draws_each_run_in_its_colour_under_a_legend_above_the_axes():
     same(start.get_xydata(), [runs[0].points[0]])
     same(minimum.get_xydata(), [runs[0].problem.minimum])
     assert [line.get_color() for line in moving] == [styles.CURVE] * 2 + [styles.PATH] * 2
-    for i in (0, 5, 12):
+    assert all(line.get_animated() for line in moving)
+    renderer = scene.canvas.get_renderer()
+    for i in (0, 1, 5, 12):
         boxes = scene.draw_frame(i)
         assert boxes == scene.boxes(i) and len(boxes) == (2 if i == 0 else 4)
-        for run, (trail, point) in zip(runs, [moving[:2], moving[2:]], strict=True):
+        for k, (run, (trail, point)) in enumerate(zip(runs, [moving[:2], moving[2:]], strict=True)):
             same(trail.get_xydata(), run.points[: i + 1])
             same(point.get_xydata(), run.points[i : i + 1])
-    renderer = scene.canvas.get_renderer()
-    scene.draw_frame(3)
-    np.testing.assert_allclose(scene.boxes(3)[2], _padded(moving[3].get_window_extent(renderer), 4), rtol=1e-12)
+            marker = boxes[2 * k] if i else boxes[k]
+            np.testing.assert_allclose(marker, _padded(point.get_window_extent(renderer), 4), rtol=1e-12)
+            if i:  # the newest segment, wide as the line and 3 pixels more
+                segment = ax.transData.transform(run.points[i - 1 : i + 1])
+                pad = trail.get_linewidth() * look.dpi / 72 + 3
+                low, high = segment.min(axis=0), segment.max(axis=0)
+                np.testing.assert_allclose(boxes[2 * k + 1], (*(low - pad), *(high + pad)), rtol=1e-12)
 
 
 def test_a_race_takes_runs_of_one_2d_problem_from_one_start(tmp_path):
