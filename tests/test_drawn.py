@@ -274,6 +274,22 @@ def test_identical_neighbouring_frames_become_one_longer_frame(tmp_path):
     result = animate(path, str(out), frames=5, fps=10, size=(160, 120))
     _, frames = _gif_frames(out)
     assert [d for d, _ in frames] == [500] and result.distinct_frames == 1 and result.frames == 5
+    path = trace("parabola", [0.0], steps=12)
+    animate(path, str(out), frames=12, fps=100, size=(160, 120))  # 10 ms a frame, also at the fastest rate
+    assert [d for d, _ in _gif_frames(out)[1]] == [120]
+
+
+def test_progress_shows_by_default_where_stderr_is_a_terminal(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    animate(trace("cubic", [-1.0], steps=5), str(tmp_path / "t.gif"), frames=5, size=(160, 120))
+    assert sys.stderr.getvalue() == "\rrendering frame 5/5\n"
 
 
 def test_progress_is_written_every_five_frames_and_at_the_end(tmp_path, capsys):
