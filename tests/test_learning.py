@@ -672,3 +672,12 @@ def test_kernels_are_pinned_where_numpy_dispatches_no_avx2_and_openblas_runs_the
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert compare.kernels_pinned() is pinned
+
+
+def test_a_results_name_does_not_depend_on_the_order_its_settings_were_written_in():
+    assert compare.result_name("comparison", {"model": "mlp", "epochs": 3}) == compare.result_name(
+        "comparison", {"epochs": 3, "model": "mlp"}
+    )
+    assert compare.result_name("comparison", {"model": "mlp", "epochs": 3}) != compare.result_name(
+        "comparison", {"model": "mlp", "epochs": 4}
+    )
