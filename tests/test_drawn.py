@@ -294,8 +294,8 @@ def test_progress_shows_by_default_where_stderr_is_a_terminal(tmp_path, monkeypa
 
 def test_progress_is_written_every_five_frames_and_at_the_end(tmp_path, capsys):
     path = trace("cubic", [-1.0], steps=20)
-    animate(path, str(tmp_path / "a.gif"), frames=12, size=(160, 120), progress=True)
-    assert capsys.readouterr().err == "".join(f"\rrendering frame {n}/12" for n in (5, 10, 12)) + "\n"
+    animate(path, str(tmp_path / "a.gif"), frames=14, size=(160, 120), progress=True)
+    assert capsys.readouterr().err == "".join(f"\rrendering frame {n}/14" for n in (5, 10, 14)) + "\n"
     animate(path, str(tmp_path / "b.gif"), frames=12, size=(160, 120), progress=False)
     animate(path, str(tmp_path / "c.gif"), frames=12, size=(160, 120))  # stderr is not a terminal here
     assert capsys.readouterr().err == ""
