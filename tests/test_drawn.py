@@ -264,6 +264,9 @@ def test_a_frame_longer_than_a_gif_delay_holds_is_split(tmp_path):
     (left, top, right, bottom) = extents[2]
     assert extents[:2] == [(0, 0, 160, 120), (0, 0, 1, 1)] and extents[3] == (left, top, left + 1, top + 1)
     assert right - left < 160 and bottom - top < 120  # the second frame is the rectangle that changed
+    # 65536 cs: the longest delay a frame holds, then one centisecond more.
+    animate(path, str(out), frames=2, fps=100 / 65536, size=(160, 120))
+    assert [d for d, _ in _gif_frames(out)[1]] == [655350, 10, 655350, 10]
     assert np.array_equal(np.asarray(frames[0][1]), np.asarray(frames[1][1]))  # the wait shows the same picture
     assert not np.array_equal(np.asarray(frames[1][1]), np.asarray(frames[2][1]))
 
@@ -464,6 +467,8 @@ def test_a_palette_keeps_few_colours_exactly_and_gives_many_their_commonest_colo
     few = _Palette({0x0000FF: 5, 0x00FF00: 1}, 4)
     assert few.entries.tolist() == [[255, 0, 0], [0, 255, 0], [255, 0, 0], [255, 0, 0]]  # sorted by key, padded
     assert few.rgb == few.entries.tobytes()
+    exact = _Palette({0x0000FF: 5, 0x00FF00: 1, 0xFF0000: 2, 0x000001: 9}, 4)  # as many colours as entries
+    assert exact.entries.tolist() == [[1, 0, 0], [255, 0, 0], [0, 255, 0], [0, 0, 255]]
     rgba = np.full((300, 2, 4), 255, dtype=np.uint8)  # more rows than a band
     rgba[:, 0, :3] = (255, 0, 0)
     rgba[299, 1, :3] = (250, 5, 0)  # a colour not in the palette: the nearest entry's index
