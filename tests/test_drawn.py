@@ -282,6 +282,18 @@ def test_identical_neighbouring_frames_become_one_longer_frame(tmp_path):
     assert [d for d, _ in _gif_frames(out)[1]] == [120]
 
 
+def test_the_palette_counts_the_first_and_last_frames_each_drawn_over_the_background(tmp_path, monkeypatch):
+    from rmsprop_docs.render import animation
+
+    counted, count = [], animation._count_colours
+    monkeypatch.setattr(
+        animation, "_count_colours", lambda rgba, counts: counted.append(rgba.copy()) or count(rgba, counts)
+    )
+    animate(trace("cubic", [-1.0], steps=3), str(tmp_path / "one.gif"), frames=1, size=(160, 120))
+    background, first, last = counted  # one frame: first and last, the same pixels, not drawn over each other
+    assert first.shape[:2] != background.shape[:2] and np.array_equal(first, last)
+
+
 def test_progress_shows_by_default_where_stderr_is_a_terminal(tmp_path, monkeypatch):
     import io
     import sys
