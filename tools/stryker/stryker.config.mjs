@@ -10,7 +10,7 @@
 // The tests: node:test files run by Stryker's TAP runner, one process per file.  Each file is one
 // "test" to Stryker: per-test coverage runs, for each mutant, only the files that reach its code, in
 // the order listed below (cheap files that kill many mutants first), and stops at the first failure.
-const tests = ["problems", "refusals", "traces", "schedules", "arithmetic", "steps"];
+const tests = ["problems", "refusals", "traces", "schedules", "arithmetic", "steps", "plot"];
 
 export default {
   testRunner: "tap",
@@ -19,7 +19,7 @@ export default {
     nodeArgs: ["--test-reporter=tap"],
     forceBail: true,
   },
-  mutate: ["docs/javascripts/playground/core.js"],
+  mutate: ["docs/javascripts/playground/core.js", "docs/javascripts/playground/plot.js"],
   coverageAnalysis: "perTest",
   concurrency: 2,
   reporters: ["json", "html", "progress-append-only"],
@@ -39,6 +39,7 @@ export default {
     "!/docs/javascripts/playground",
     "/docs/javascripts/playground/*",
     "!/docs/javascripts/playground/core.js",
+    "!/docs/javascripts/playground/plot.js",
     "!/tools",
     "/tools/*",
     "!/tools/stryker",
