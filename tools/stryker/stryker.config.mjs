@@ -1,15 +1,18 @@
-// StrykerJS over the playground's core, run from the repository's root:
-//   python tests/mutation/js.py           (npm ci here, then this, then the table and the 90% rule)
+// StrykerJS over the playground's core and its drawing helpers, run from the repository's root:
+//   python tests/mutation/js.py           (npm ci here, then this, then the table per file and the 90% rule)
 //   cd ../.. && tools/stryker/node_modules/.bin/stryker run tools/stryker/stryker.config.mjs
+//   (add --mutate docs/javascripts/playground/plot.js to mutate one file only)
 //
-// What is mutated: all of docs/javascripts/playground/core.js.  Nothing in it needs a browser (no DOM,
-// no worker API), so nothing is excluded and every default mutator is on.  The playground's other
-// files (ui.js, plot.js, worker.js, inline.js) draw and handle events in a page: the browser tests
-// (tests/test_playground.py) cover them, Stryker does not.
+// What is mutated: all of docs/javascripts/playground/core.js and plot.js, with every default mutator.
+// core.js needs no browser.  plot.js is a page's script (and the worker's): test/plot.test.mjs runs it
+// with a stand-in window or self, document (createElement, currentScript) and Worker, so its DOM helpers
+// and its worker path are tested too.  The playground's other files (ui.js, worker.js, inline.js) draw
+// and handle events in a page: the browser tests (tests/test_playground.py) cover them, Stryker does not.
 //
 // The tests: node:test files run by Stryker's TAP runner, one process per file.  Each file is one
 // "test" to Stryker: per-test coverage runs, for each mutant, only the files that reach its code, in
-// the order listed below (cheap files that kill many mutants first), and stops at the first failure.
+// the order listed below (cheap files that kill many mutants first; plot's runs reach the core too, so
+// it comes last), and stops at the first failure.
 const tests = ["problems", "refusals", "traces", "schedules", "arithmetic", "steps", "plot"];
 
 export default {
@@ -29,7 +32,7 @@ export default {
   cleanTempDir: "always",
   symlinkNodeModules: false, // the tests import nothing but Node's own modules
   thresholds: { high: 95, low: 90, break: null }, // tests/mutation/js.py applies the 90% rule, after the equivalents
-  // The sandbox holds only what the tests read: the core, the tests and the library's recorded answers.
+  // The sandbox holds only what the tests read: core.js, plot.js, the tests and the library's recorded answers.
   ignorePatterns: [
     "/*",
     "!/docs",

@@ -287,6 +287,36 @@ test("contourPath of a linear function: 14 quantile levels, every segment on one
   }
 });
 
+test("contourPath of a bowl: each level's lines close up, or end on the edge of the box", () => {
+  // an ellipse off-centre: its cells have every pattern of corners inside and outside a level, and the
+  // higher levels leave the box
+  const bowl = ([x, y]) => (x - 0.13) ** 2 + 2 * (y + 0.07) ** 2;
+  const [[x0, x1], [y0, y1]] = [[-1, 1], [-0.8, 0.8]];
+  const { d, grid, points } = traced(bowl, [[x0, x1], [y0, y1]]);
+  const levels = quantileLevels(grid.map((g) => g.value));
+  assert.equal(segments(d).length * 2, points.length);
+  const ends = new Map(); // level and point -> how many segments end there
+  for (let s = 0; s < points.length; s += 2) {
+    // interpolating a curved f is off by up to about the grid spacing squared
+    const value = bowl(points[s]);
+    const level = levels.reduce((best, l, k) => (Math.abs(value - l) < Math.abs(value - levels[best]) ? k : best), 0);
+    assert.ok(Math.abs(value - levels[level]) < 2e-3, `${points[s]}: f = ${value}, near no level`);
+    for (const [x, y] of [points[s], points[s + 1]]) {
+      const key = `${level} ${x.toFixed(9)} ${y.toFixed(9)}`;
+      ends.set(key, (ends.get(key) ?? 0) + 1);
+    }
+  }
+  let open = 0;
+  const edge = (v, a, b) => Math.abs(v - a) < 1e-12 || Math.abs(v - b) < 1e-12;
+  for (const [key, n] of ends) {
+    if (n % 2 === 0) continue;
+    const [, x, y] = key.split(" ").map(Number);
+    assert.ok(edge(x, x0, x1) || edge(y, y0, y1), `level ${key}: a line ends inside the box`);
+    open += 1;
+  }
+  assert.ok(open > 0 && open < ends.size / 10, `${open} open ends of ${ends.size}`);
+});
+
 test("contourPath draws each level once when the quantiles repeat a value", () => {
   const steps = ([x]) => Math.round(3 * x); // four values over [0, 1]
   const { d, grid } = traced(steps, [[0, 1], [0, 1]]);
@@ -318,14 +348,15 @@ test("contourPath's levels leave out values that are not finite", () => {
 test("contoursFor: a problem's contours over its bounds, drawn into the frame (y upwards)", () => {
   const api = { PROBLEMS: { tilted: { f: linear } } };
   const frame = { left: 40, top: 10, width: 9600, height: 7200 };
-  const spec = { problem: "tilted", bounds: BOX, frame };
+  const bounds = [[-1, 2], [0.5, 2.5]];
+  const spec = { problem: "tilted", bounds, frame };
   const d = plot.contoursFor(spec, api);
   const found = segments(d);
   assert.ok(found.length > 100);
   // the frame's corners are the window's, y flipped: back from the screen to the window
-  const [[xa, xb], [ya, yb]] = BOX;
+  const [[xa, xb], [ya, yb]] = bounds;
   const back = ([sx, sy]) => [xa + ((sx - frame.left) / frame.width) * (xb - xa), yb - ((sy - frame.top) / frame.height) * (yb - ya)];
-  const { grid } = linearTrace();
+  const { grid } = traced(linear, bounds);
   const levels = quantileLevels(grid.map((g) => g.value));
   const seen = new Set();
   for (const segment of found) {
@@ -414,9 +445,13 @@ test("pathData: a point within `merge` of the last vertex adds none; first and l
 
 test("pathData's merge: exactly `merge` apart is apart; near in one coordinate only is apart; the default is 0.3", () => {
   // x, y pairs; merge 0.25 (all exact in binary)
-  const screen = Float64Array.from([0, 0, 0.25, 0, 0.375, 0.125, 0.5, 0.25, 0.5, 3, 0.625, 3.125, 0.75, 3.125]);
+  const screen = Float64Array.from([
+    0, 0, 0.25, 0, 0.375, 0.125, 0.5, 0.25, 0.5, 3, 0.625, 3.125, 0.75, 3.125, 0.875, 3.375, 10, 10,
+  ]);  // fmt: skip
   const path = plot.pathData(screen, 7, 0.25);
   assert.equal(path.d, "M0.00 0.00L0.25 0.00L0.50 0.25L0.50 3.00L0.75 3.13");
+  // 0.25 apart in y only (the last point is kept anyway: one after it)
+  assert.equal(plot.pathData(screen, 9, 0.25).d, "M0.00 0.00L0.25 0.00L0.50 0.25L0.50 3.00L0.75 3.13L0.88 3.38L10.00 10.00");
   assert.equal(path.through(2), "M0.00 0.00L0.25 0.00L0.38 0.13");
   assert.equal(path.through(5), "M0.00 0.00L0.25 0.00L0.50 0.25L0.50 3.00L0.63 3.13");
   // the last point is kept even when it is near the vertex before it
