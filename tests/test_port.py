@@ -330,3 +330,157 @@ def test_keras_default_backend_is_tensorflow_and_the_port_uses_it():
     result = port.port("keras", "tf-keras", {"weight_decay": 0.1})
     assert result.exact and result.exact_kwargs["weight_decay"] == 0.10000000149011612
     assert result.source.convention.float32_hyperparameters == ("weight_decay",)
+
+
+# --- What each port prints, keyword by keyword ---------------------------------------------------------------------
+
+
+def test_eps_unchanged_is_printed_where_it_measures_nearest():
+    # A large eps: v soon dwarfs nothing, and the eps given beats its root (or square) on these runs, both ways.
+    into = port.port("keras", "pytorch", {"learning_rate": 0.01, "epsilon": 0.5})
+    assert into.kwargs["eps"] == 0.5
+    assert any(n.endswith("; eps=0.5 (eps unchanged) measured nearest") for n in into.unmatched), into.unmatched
+    back = port.port("pytorch", "keras", {"eps": 0.5})
+    assert back.kwargs["epsilon"] == 0.5
+    assert any(n.endswith("; epsilon=0.5 (eps unchanged) measured nearest") for n in back.unmatched), back.unmatched
+
+
+def test_a_target_called_with_tensors_prints_only_what_differs_from_its_defaults():
+    # TF1 is told to take float64 tensors; its momentum (0.0) and centered (False) stay at their defaults, unprinted.
+    result = port.port("pytorch", "tf-compat-v1", {"lr": 0.01})
+    assert result.hyperparameters_as == "float64"
+    assert result.kwargs == {"learning_rate": 0.01, "decay": 0.99, "epsilon": 1e-16}
+
+
+def test_a_target_that_rounds_the_value_itself_gets_the_decimal():
+    # Paddle holds rho and epsilon in float32 whatever it is given: into itself, the decimals (its defaults) are
+    # what reproduce it, so nothing but the learning rate is printed.
+    result = port.port("paddle", "paddle", {"learning_rate": 0.01})
+    assert result.exact and result.kwargs == {"learning_rate": 0.01}
+    assert result.exact_kwargs == {"learning_rate": 0.01, "rho": 0.949999988079071, "epsilon": 9.999999974752427e-07}
+    # Keras' default backend (TensorFlow) holds weight_decay in float32, as tf_keras does: the decimal again.
+    result = port.port("tf-keras", "keras", {"weight_decay": 0.1})
+    assert result.exact and result.kwargs == {"learning_rate": 0.001, "weight_decay": 0.1}
+    assert result.exact_kwargs["weight_decay"] == 0.10000000149011612
+
+
+def test_a_source_called_with_tensors_is_ported_with_the_values_it_was_given():
+    # TF1 given a float64 tensor learning rate computes with 0.01 itself; the default decay it was not given stays
+    # float32.
+    result = port.port("tf-compat-v1", "optax", {"learning_rate": 0.01}, hyperparameters_as="float64")
+    assert result.exact and result.source.hyperparameters_as == "float64"
+    assert result.exact_kwargs["learning_rate"] == 0.01 and result.exact_kwargs["decay"] == 0.8999999761581421
+
+
+def test_nesterov_and_bias_correction_are_carried_where_the_target_has_them():
+    kwargs = {"learning_rate": 0.01, "momentum": 0.9, "nesterov": True, "bias_correction": True}
+    result = port.port("optax", "optax", kwargs)
+    assert result.exact and result.unmatched == () and result.max_difference == 0.0
+    assert result.kwargs == kwargs
+    # Into PyTorch, which has neither, both are named as dropped, each in its own note.
+    result = port.port("optax", "pytorch", kwargs)
+    assert not result.exact
+    assert "nesterov: torch.optim.RMSprop has none; dropped" in result.unmatched
+    assert "bias correction: torch.optim.RMSprop has none; dropped" in result.unmatched
+    # Nesterov without momentum changes nothing, so there is nothing to drop.
+    result = port.port("optax", "pytorch", {"learning_rate": 0.01, "nesterov": True})
+    assert not any(n.startswith("nesterov") for n in result.unmatched), result.unmatched
+
+
+# --- How a port is printed -------------------------------------------------------------------------------------------
+
+
+def blocks(text):
+    """The text output cut into its call, its verdict and its notes, each a list of lines."""
+    lines = text.splitlines()
+    verdict = next(i for i, line in enumerate(lines) if line.startswith(("exact", "nearest")))
+    notes = [i for i, line in enumerate(lines) if line.startswith("  - ")]
+    ends = [*notes, len(lines)]
+    return lines[:verdict], lines[verdict : ends[0]], [lines[a:b] for a, b in itertools.pairwise(ends)]
+
+
+def assert_filled(block, width, first, rest):
+    """Each line of the block starts as it should and holds as many words as fit: the next word would not."""
+    assert block[0].startswith(first) and not block[0][len(first) :].startswith(" ")
+    assert all(line.startswith(rest) and not line[len(rest) :].startswith(" ") for line in block[1:]), block
+    assert all(len(line) <= width for line in block), block
+    for line, following in itertools.pairwise(block):
+        assert len(line) + 1 + len(following.split()[0]) > width, (line, following)
+
+
+def joined(block):
+    return " ".join(line.strip().removeprefix("- ") for line in block)
+
+
+@pytest.mark.parametrize("width", [96, 60])
+@pytest.mark.parametrize(
+    ("source", "target", "kwargs"),
+    [
+        ("tf-compat-v1", "optax", {"learning_rate": 0.01}),  # a call longer than a line, exact, one long note
+        ("tf-compat-v1", "pytorch", {"learning_rate": 0.01}),  # a short call, three notes
+        ("pytorch", "optax", {"lr": 0.01, "alpha": 0.9, "momentum": 0.5, "centered": True}),  # a call of 70 to 96
+    ],
+)
+def test_the_text_output_fills_its_lines_and_indents_what_continues(source, target, kwargs, width):
+    result = port.port(source, target, kwargs)
+    call, verdict, notes = blocks(port.format_port(result, width))
+    assert_filled(call, width, "", "    ")
+    assert joined(call) == port.call(result)
+    assert_filled(verdict, width, "", "")
+    where = ", ".join(f"{p} {d:.1e}" for p, d in result.differences.items())
+    sentence = "exact: the same update from the same start" if result.exact else "nearest, not exact"
+    assert joined(verdict) == f"{sentence}; largest difference over {port.STEPS} steps: {where}"
+    assert len(notes) == len(result.unmatched)
+    for block, note in zip(notes, result.unmatched, strict=True):
+        assert_filled(block, width, "  - ", "    ")
+        assert joined(block) == note
+
+
+def test_a_call_of_70_to_96_characters_stays_on_one_line():
+    result = port.port("pytorch", "optax", {"lr": 0.01, "alpha": 0.9, "momentum": 0.5, "centered": True})
+    assert 70 < len(port.call(result)) <= 96
+    assert port.format_port(result).splitlines()[0] == port.call(result)
+
+
+def test_the_text_output_never_cuts_a_hyphenated_word():
+    result = port.port("tf-compat-v1", "pytorch", {"learning_rate": 0.01})
+    target = types.SimpleNamespace(emulates="tf-keras.RMSprop")
+    hyphens = port.Port(
+        **{
+            **result.__dict__,
+            "target": target,
+            "kwargs": {"lr": 0.01, "s": "one-cycle-cosine"},
+            "differences": {"two-hump-camel-back": 0.5, "rosenbrock-valley-floor": 0.25},
+            "unmatched": ("momentum: well-known trade-off, hand-tuned step-size schedule left as-is",),
+        }
+    )
+    text = port.format_port(hyphens, 34)  # wider than any word, so only a hyphen could cut one
+    assert (
+        text.split()
+        == " ".join(
+            [
+                port.call(hyphens),
+                "nearest, not exact; largest difference over 100 steps:",
+                "two-hump-camel-back 5.0e-01, rosenbrock-valley-floor 2.5e-01 -",
+                *hyphens.unmatched,
+            ]
+        ).split()
+    )
+
+
+def test_the_json_output_names_both_ends_and_how_the_values_are_passed():
+    result = port.port("pytorch", "tf-compat-v1", {"lr": 0.01})
+    doc = port.as_json(result)
+    assert doc == {
+        "from": "pytorch",
+        "to": "tf-compat-v1",
+        "call": port.call(result),
+        "kwargs": result.kwargs,
+        "exact_kwargs": result.exact_kwargs,
+        "hyperparameters_as": "float64",
+        "exact": False,
+        "steps": port.STEPS,
+        "differences": result.differences,
+        "notes": list(result.unmatched),
+    }
+    assert port.call(result) == "tf.compat.v1.train.RMSPropOptimizer(learning_rate=0.01, decay=0.99, epsilon=1e-16)"
