@@ -1,10 +1,11 @@
-"""The playground's core (docs/javascripts/playground/core.js) in Node.js: the library's answers, to the bit.
+"""The playground's core (docs/javascripts/playground/core.js) and plot helpers (plot.js) in Node.js.
 
 The Node tests in ``tools/stryker/test/`` (node:test, no package needed) load core.js as the page's scripts do
 and compare it with the library's recorded answers in ``tests/fixtures/js/``: the points of RMSprop in each
 convention with momentum, centering, weight decay and schedules, of Adam, SGD with momentum, Adagrad and
 gradient descent on every problem; divergence; steps_to with exact landings at tolerance 0; the best-rate
-race; every refusal's message.  They are the tests StrykerJS runs over the core (``tests/mutation/js.py``).
+race; every refusal's message; and plot.js's ticks, numbers, contour lines, path strings and runner.  They are
+the tests StrykerJS runs over both files (``tests/mutation/js.py``).
 Without Node.js they skip with one line saying so; with ``CI=true`` they fail instead.
 """
 
