@@ -139,3 +139,10 @@ def test_main_renders_and_reports_and_refuses_an_unknown_figure_on_one_line(rend
     assert assets.main(["no-such-figure", "--folder", str(folder)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("build_assets: error: ") and "figure" in err and err.count("\n") == 1
+
+
+def test_a_build_makes_missing_parent_folders_and_times_each_render(tmp_path):
+    folder = tmp_path / "site" / "docs" / "assets"
+    result = assets.build(folder, [CHEAP], jobs=1)
+    assert (folder / assets.MANIFEST).exists()
+    assert 0 < result.rendered[CHEAP] < 120  # seconds of this render, not a clock reading
