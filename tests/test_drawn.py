@@ -1114,3 +1114,27 @@ def test_the_command_checks_builds_and_reports(tmp_path, capsys, monkeypatch):
     assert "removed retired (no longer registered)" in capsys.readouterr().out
     assert assets.main(["no-such-figure", *folder]) == 2
     assert capsys.readouterr().err.startswith("build_assets: error: figure must be one of ")
+
+
+@pytest.mark.parametrize(
+    ("framework", "keywords"), [("keras", []), ("pytorch", []), ("optax", ["--set", "learning_rate=0.01"])]
+)
+def test_a_framework_run_animates(tmp_path, framework, keywords):
+    from rmsprop_docs.cli import main
+
+    out = tmp_path / "run.gif"
+    args = ["animate", "cubic", "--x0", "-1", "--steps", "20", "--frames", "4", "--framework", framework, *keywords]
+    assert main([*args, "-o", str(out)]) == 0
+    assert out.read_bytes()[:6] == b"GIF89a"
+
+
+def test_a_framework_runs_title_names_its_class_and_keywords():
+    from rmsprop_docs.render import animation, styles
+
+    keras = {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-07, "centered": False}
+    path = dataclasses.replace(
+        trace("cubic", [-1.0], rmsprop(), 2),
+        hyperparameters={"framework": "keras", "class": "keras.optimizers.RMSprop", "kwargs": keras},
+    )
+    title = animation._title(path, styles.get("default"))
+    assert title == "keras.optimizers.RMSprop on cubic: learning_rate = 0.001, rho = 0.9"

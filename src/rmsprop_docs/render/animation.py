@@ -67,7 +67,15 @@ class Scene:
     draw_final: Callable[[int], None]  # the still: the whole path up to a frame
 
 
+# A framework's keywords worth a title: its learning rate and its decay rates, in its own spelling.
+_TITLE_KEYWORDS = ("lr", "learning_rate", "rho", "alpha", "decay", "decay_rate", "beta_1", "beta_2", "b1", "b2")
+
+
 def _title(path: Trajectory, style: styles.Style) -> str:
+    if "kwargs" in path.hyperparameters:  # a framework's class, called with its own keywords
+        kwargs = path.hyperparameters["kwargs"]
+        shown = [f"{k} = {v:g}" for k, v in kwargs.items() if k in _TITLE_KEYWORDS and isinstance(v, int | float)]
+        return f"{path.hyperparameters['class']} on {path.problem.name}: {', '.join(shown[:2])}"
     lr = path.hyperparameters.get("lr")
     if style.title_lr_only:
         return f"RMSprop, learning_rate = {lr:g}"
