@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from PIL import GifImagePlugin, Image, PngImagePlugin
 
 from rmsprop_docs import files
+from rmsprop_docs.optimizers import frameworks
 from rmsprop_docs.render import limits, styles
 from rmsprop_docs.trajectory import Trajectory
 
@@ -67,15 +68,12 @@ class Scene:
     draw_final: Callable[[int], None]  # the still: the whole path up to a frame
 
 
-# A framework's keywords worth a title: its learning rate and its decay rates, in its own spelling.
-_TITLE_KEYWORDS = ("lr", "learning_rate", "rho", "alpha", "decay", "decay_rate", "beta_1", "beta_2", "b1", "b2")
-
-
 def _title(path: Trajectory, style: styles.Style) -> str:
-    if "kwargs" in path.hyperparameters:  # a framework's class, called with its own keywords
-        kwargs = path.hyperparameters["kwargs"]
-        shown = [f"{k} = {v:g}" for k, v in kwargs.items() if k in _TITLE_KEYWORDS and isinstance(v, int | float)]
-        return f"{path.hyperparameters['class']} on {path.problem.name}: {', '.join(shown[:2])}"
+    if "kwargs" in path.hyperparameters:  # a framework's class: its learning rate and decay in its own spelling
+        framework = frameworks.get(path.hyperparameters["framework"])
+        names = [framework.spelling(meaning) for meaning in ("lr", "rho")]
+        shown = ", ".join(f"{name} = {path.hyperparameters['kwargs'][name]:g}" for name in names if name)
+        return f"{path.hyperparameters['class']} on {path.problem.name}: {shown}"
     lr = path.hyperparameters.get("lr")
     if style.title_lr_only:
         return f"RMSprop, learning_rate = {lr:g}"
