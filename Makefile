@@ -59,9 +59,11 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # pytest-xdist: one worker per core; --dist loadscope keeps a module's tests (and a page's code blocks, which
-# share one namespace in order) on one worker. The site is built once and shared (tests/conftest.py).
+# share one namespace in order) on one worker, and --no-loadscope-reorder keeps the order of tests/conftest.py
+# (longest modules first). The site is built once and shared (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: lint
-	$(JUPYTER_ENV) $(BIN)/python -m pytest -n auto --dist loadscope
+	$(JUPYTER_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 # Lighthouse (mobile) and pa11y on every page of a fresh build served with gzip, on Debian's Chromium;
 # needs Node.js 20+ and npm. Prints a table per page. Not part of CI.

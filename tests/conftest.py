@@ -88,6 +88,28 @@ def built_site(tmp_path_factory) -> pathlib.Path:
 
 
 @pytest.fixture(scope="session")
+def deployed_versions(tmp_path_factory) -> tuple[pathlib.Path, pathlib.Path]:
+    """Two versions deployed with mike (scripts/local_versions.py: two more builds) into a throwaway clone, and
+    the gh-pages branch exported to a folder: shared, like ``built_site``, by every worker that asks."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "deployed-versions"
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import local_versions
+
+    with FileLock(str(base / "deployed-versions.lock")):
+        if not (folder / "done").exists():
+            folder.mkdir(exist_ok=True)
+            clone = local_versions.deploy(folder / "work")
+            local_versions.export(clone, folder / "export")
+            (folder / "done").write_text(str(clone))
+    return pathlib.Path((folder / "done").read_text()), folder / "export"
+
+
+@pytest.fixture(scope="session")
 def site_url(built_site):
     """The built site served on 127.0.0.1 at a free port, for every browser test of the run."""
     import functools
@@ -118,7 +140,32 @@ SLOW_TESTS = {
 MUTATION_MAP = ROOT / "tests" / "mutation" / "modules.toml"
 
 
+# The longest modules first, measured (seconds of one run on an idle 2-core machine, about): pytest-xdist's
+# loadscope hands a module to whichever worker is free, in this order, so the longest start first and the many
+# short ones fill in behind them instead of one long browser module running alone at the end (the Makefile
+# passes --no-loadscope-reorder, whose default orders modules by their count of tests).  A module that needs no
+# built site is second, so that one worker starts on it while the other builds the site.
+LONGEST_FIRST = [
+    "test_browser.py",  # 160
+    "test_workflows.py",  # 42, no site
+    "test_playground_ui.py",  # 80
+    "test_playground_links.py",  # 75
+    "test_playground.py",  # 55
+    "test_readability.py",  # 42
+    "test_site.py",  # 28
+    "test_render.py",  # 23, no site
+    "test_html.py",  # 23
+    "test_inline_figures.py",  # 20
+    "test_figure_text.py",  # 18
+    "test_path.py",  # 17
+    "test_cli.py",  # 13
+    "test_drawn.py",  # 12
+]
+
+
 def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its order
     for item in items:
         if "built_site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.site)

@@ -71,21 +71,29 @@ def pages(built_site):
 
 
 class Visit:
-    """One page load with every request, response, console message and error recorded."""
+    """A page load with every request, response, console message and error recorded.
 
-    def __init__(self, browser, url: str, **context_options):
+    ``goto`` loads another page in the same tab with fresh records: a sweep over every page that does not
+    weigh the transfer reuses one tab, as a reader following links does (a new tab per page costs Chromium a
+    new renderer each time, most of a sweep's time)."""
+
+    def __init__(self, browser, url: str, wait_until: str = "networkidle", **context_options):
         self.context = browser.new_context(**context_options)
-        self.blocked: list[str] = []
-        self.failed: list[str] = []
-        self.errors: list[str] = []
-        self.bytes = 0
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("response", self._response)
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.goto(url, wait_until="networkidle")
+        self.goto(url, wait_until)
+
+    def goto(self, url: str, wait_until: str = "load"):
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.bytes = 0
+        self.page.goto(url, wait_until=wait_until)
+        return self
 
     def _route(self, route):
         host = urllib.parse.urlparse(route.request.url).hostname
@@ -129,9 +137,9 @@ def test_every_page_at_desktop_width(browser, site_url, pages):
     weights = {}
     problems = []
     for path in pages:
-        visit = Visit(browser, site_url + path, viewport={"width": 1280, "height": 900})
+        visit = Visit(browser, site_url + path, wait_until="load", viewport={"width": 1280, "height": 900})
         images = visit.load_all_images()
-        visit.page.wait_for_load_state("networkidle")
+        visit.page.wait_for_load_state("networkidle")  # every request of the page counted, search index included
         page = visit.page
         where = path
 
@@ -188,20 +196,23 @@ def test_every_page_at_desktop_width(browser, site_url, pages):
 
 def test_no_horizontal_scroll_at_375px(browser, site_url, pages):
     wide = []
+    visit = Visit(browser, site_url, wait_until="load", viewport={"width": 375, "height": 800}, is_mobile=True)
     for path in pages:
-        visit = Visit(browser, site_url + path, viewport={"width": 375, "height": 800}, is_mobile=True)
+        visit.goto(site_url + path)
         visit.load_all_images()
         overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             wide.append((path, overflow))
+        assert visit.errors == [] and visit.blocked == [], (path, visit.errors, visit.blocked)
         shot(visit.page, f"mobile-{slug(path)}")
-        visit.close()
+    visit.close()
     assert wide == []
 
 
 def test_dark_scheme_screenshots_and_legible_figures(browser, site_url, pages):
+    visit = Visit(browser, site_url, wait_until="load", viewport={"width": 1280, "height": 900}, color_scheme="dark")
     for path in pages:
-        visit = Visit(browser, site_url + path, viewport={"width": 1280, "height": 900}, color_scheme="dark")
+        visit.goto(site_url + path)
         visit.load_all_images()
         page = visit.page
         assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
@@ -212,8 +223,9 @@ def test_dark_scheme_screenshots_and_legible_figures(browser, site_url, pages):
         )
         for background, opacity, width in figures:
             assert background == "rgb(255, 255, 255)" and opacity == "1" and width > 100, (path, figures)
+        assert visit.errors == [] and visit.blocked == [], (path, visit.errors, visit.blocked)
         shot(page, f"dark-{slug(path)}")
-        visit.close()
+    visit.close()
 
 
 def test_reduced_motion_shows_stills(browser, site_url):
@@ -287,13 +299,8 @@ def test_instant_navigation_keeps_math_and_figures(browser, site_url):
     visit.close()
 
 
-def test_version_selector_lists_and_switches(browser, serve, tmp_path_factory):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import local_versions
-
-    workdir = tmp_path_factory.mktemp("versions")
-    site = local_versions.export(local_versions.deploy(workdir), workdir / "export")
-    url = serve(site)
+def test_version_selector_lists_and_switches(browser, serve, deployed_versions):
+    url = serve(deployed_versions[1])
     visit = Visit(browser, url, viewport={"width": 1280, "height": 900})
     page = visit.page
     page.wait_for_url("**/latest/")

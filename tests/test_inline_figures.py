@@ -31,7 +31,7 @@ def open_page(browser, site_url, name, **options):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(f"{site_url}{name}/", wait_until="networkidle")
+    page.goto(f"{site_url}{name}/", wait_until="load")
     return page
 
 

@@ -240,15 +240,14 @@ def test_frameworks_page_names_every_recorded_framework_and_version():
         assert f"{main_package} {fixture['versions'][main_package].split('+')[0]}" in page, path.name
 
 
-def test_mike_deploys_two_versions_with_an_alias(tmp_path):
+def test_mike_deploys_two_versions_with_an_alias(deployed_versions):
     sys.path.insert(0, str(ROOT / "scripts"))
     import local_versions
 
-    clone = local_versions.deploy(tmp_path)
+    clone, site = deployed_versions
     entries = {entry["version"]: entry for entry in local_versions.versions(clone)}
     assert set(entries) == {"0.1", "dev"}
     assert entries["0.1"]["aliases"] == ["latest"]
-    site = local_versions.export(clone, tmp_path / "export")
     assert (site / "0.1" / "index.html").is_file() and (site / "dev" / "index.html").is_file()
     assert (site / "latest" / "index.html").is_file()
     assert "url=latest/" in (site / "index.html").read_text()  # the default version
