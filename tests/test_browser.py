@@ -9,7 +9,6 @@ every page (desktop, mobile, dark) go to ``<artifacts>/screenshots``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import io
@@ -77,13 +76,18 @@ class Visit:
     weigh the transfer reuses one tab, as a reader following links does (a new tab per page costs Chromium a
     new renderer each time, most of a sweep's time)."""
 
-    def __init__(self, browser, url: str, wait_until: str = "networkidle", **context_options):
+    def __init__(self, browser, url: str, wait_until: str = "networkidle", cache: bool = True, **context_options):
         self.context = browser.new_context(**context_options)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        if not cache:  # every page fetches all it needs, as on a first visit, so its transfer can be weighed
+            cdp = self.context.new_cdp_session(self.page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("response", self._response)
+        self.page.on("requestfinished", self._finished)
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
         self.goto(url, wait_until)
 
@@ -106,8 +110,9 @@ class Visit:
     def _response(self, response):
         if response.status >= 400:
             self.failed.append(f"{response.url} -> HTTP {response.status}")
-        with contextlib.suppress(Exception):  # redirects and aborted requests have no body
-            self.bytes += len(response.body())
+
+    def _finished(self, request):
+        self.bytes += request.sizes()["responseBodySize"]  # as transferred (the test server sends no gzip)
 
     def load_all_images(self):
         return self.page.evaluate(
@@ -136,8 +141,9 @@ def test_every_page_at_desktop_width(browser, site_url, pages):
     axe = Axe()
     weights = {}
     problems = []
+    visit = Visit(browser, site_url, wait_until="load", cache=False, viewport={"width": 1280, "height": 900})
     for path in pages:
-        visit = Visit(browser, site_url + path, wait_until="load", viewport={"width": 1280, "height": 900})
+        visit.goto(site_url + path)
         images = visit.load_all_images()
         visit.page.wait_for_load_state("networkidle")  # every request of the page counted, search index included
         page = visit.page
@@ -183,7 +189,7 @@ def test_every_page_at_desktop_width(browser, site_url, pages):
         if visit.bytes > PAGE_BUDGET:
             problems.append(f"{where}: transferred {visit.bytes:,} bytes, over {PAGE_BUDGET:,}")
         shot(page, f"desktop-{slug(path)}")
-        visit.close()
+    visit.close()
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     heaviest = max(weights, key=weights.get)

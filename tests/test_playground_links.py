@@ -226,13 +226,23 @@ def _library_config(run: dict, optimizer_id: str) -> dict:
     return {**config, **options, "optimizer": "rmsprop", "convention": optimizer_id.removeprefix("rmsprop-")}
 
 
-@pytest.mark.parametrize(("source", "index"), LINKS, ids=[f"{p}-{i + 1}" for p, i in LINKS])
-def test_try_it_links_open_the_pages_settings(browser, site_url, source, index):
-    run = PAGE_RUNS[source][index]
+@pytest.fixture(scope="module")
+def reader_tab(browser):
+    """One tab that follows every link, as a reader does (a tab per link would cost a new renderer each)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("source", "index"), LINKS, ids=[f"{p}-{i + 1}" for p, i in LINKS])
+def test_try_it_links_open_the_pages_settings(reader_tab, site_url, source, index):
+    run = PAGE_RUNS[source][index]
+    page = reader_tab
+    errors = page.errors
+    errors.clear()
     page.goto(f"{site_url}{source}/", wait_until="load")
     page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     links = page.get_by_role("link", name=TRY, exact=True)
@@ -263,7 +273,6 @@ def test_try_it_links_open_the_pages_settings(browser, site_url, source, index):
     page.wait_for_function("() => document.querySelector('[aria-live=polite]').textContent.includes('after')")
     assert f"after {run['steps']} steps" in summary.inner_text()
     assert errors == []
-    context.close()
 
 
 # ---------------------------------------------------------------- the budgets (scripts/bench_playground.py)
