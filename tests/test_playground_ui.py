@@ -57,7 +57,11 @@ def test_dragging_the_start_redraws_the_librarys_path(browser, site_url):
 
 
 def test_a_slider_moved_with_the_keyboard_redraws_the_librarys_path(browser, site_url):
-    page = open_playground(browser, site_url, "?problem=beale&optimizers=rmsprop-pytorch,gradient_descent,adagrad")
+    # reduced motion: each change is drawn whole at once (the animation is judged in the drag test and in
+    # test_summary_is_announced_and_nothing_plays_on_load)
+    page = open_playground(
+        browser, site_url, "?problem=beale&optimizers=rmsprop-pytorch,gradient_descent,adagrad", reduced_motion="reduce"
+    )
     handle = "window.rmspropDocs.playground"
     wait_until_drawn(page)
     before = page.evaluate(f"() => {handle}.drawn()")[0]["points"][-1]
