@@ -1138,3 +1138,14 @@ def test_a_framework_runs_title_names_its_class_and_keywords():
     )
     title = animation._title(path, styles.get("default"))
     assert title == "keras.optimizers.RMSprop on cubic: learning_rate = 0.001, rho = 0.9"
+
+
+def test_the_render_package_lends_the_animation_code_on_first_use_and_nothing_else():
+    import rmsprop_docs.render as render
+    from rmsprop_docs.render import animation
+
+    for name in render.__all__:
+        assert getattr(render, name) is getattr(animation, name)
+    assert sorted(render.__all__) == ["AnimationResult", "animate", "animate_race"]
+    with pytest.raises(AttributeError, match=r"^module 'rmsprop_docs.render' has no attribute 'plot_anything'$"):
+        render.plot_anything  # noqa: B018
