@@ -221,14 +221,20 @@ def _search(page, query: str) -> list[tuple[str, str]]:
     )
 
 
-@pytest.mark.parametrize("query", ["epsilon", "eps", "ε", "ϵ"])
-def test_search_finds_epsilon_under_every_spelling(browser, site_url, query):
+@pytest.fixture(scope="module")
+def desktop_tab(browser):
+    """One tab for the searches: each loads the home page afresh in it (a new tab costs a new renderer)."""
     context = browser.new_context(viewport=WIDTHS["desktop"])
     context.route("**/*", _local_only)
-    page = context.new_page()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("query", ["epsilon", "eps", "ε", "ϵ"])
+def test_search_finds_epsilon_under_every_spelling(desktop_tab, site_url, query):
+    page = desktop_tab
     page.goto(site_url, wait_until="load")
     results = _search(page, query)
-    context.close()
     found = {
         target
         for target, title in EPSILON_TARGETS.items()
