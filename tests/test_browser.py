@@ -87,11 +87,15 @@ class Visit:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("response", self._response)
+        self.page.on("request", self._request)
         self.page.on("requestfinished", self._finished)
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("requestfailed", self._failed)
+        self.load = 0
         self.goto(url, wait_until)
 
     def goto(self, url: str, wait_until: str = "load"):
+        self.load += 1  # requests still in flight from the page left behind belong to it, not to this one
+        self.loads: dict = {}
         self.blocked: list[str] = []
         self.failed: list[str] = []
         self.errors: list[str] = []
@@ -111,8 +115,16 @@ class Visit:
         if response.status >= 400:
             self.failed.append(f"{response.url} -> HTTP {response.status}")
 
+    def _request(self, request):
+        self.loads[request] = self.load
+
     def _finished(self, request):
-        self.bytes += request.sizes()["responseBodySize"]  # as transferred (the test server sends no gzip)
+        if self.loads.get(request) == self.load:
+            self.bytes += request.sizes()["responseBodySize"]  # as transferred (the test server sends no gzip)
+
+    def _failed(self, request):
+        if self.loads.get(request) == self.load:  # leaving a page cancels its pending requests (net::ERR_ABORTED)
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def load_all_images(self):
         return self.page.evaluate(
