@@ -8,6 +8,10 @@ its own test files; the test run that maps tests to functions covers the union o
 The rate is ``killed / (mutants - equivalent)``: a mutant listed in tests/mutation/equivalent.md or in
 equivalent/*.md (by its mutmut name, in backticks) is one that cannot change behaviour and so cannot be
 killed.  A listed name that a test now kills, or that no longer exists, is reported, and does not count as equivalent.
+A plain run skips the listed ones (their runs would only spend all their tests' time); ``--equivalents`` runs
+them as well, which is how a listed name that a test now kills is found.
+Each test of a mutant's run has a time budget (tests/mutation/mutant_budget.py), so a mutant that makes a
+quick test slow is killed in seconds rather than at mutmut's limit for the whole run.
 Exit status: 0 when every judged module's rate is at least 95%, 1 below it or when mutmut fails.
 
 The copy's pyproject.toml is narrowed too: only the judged modules' files are mutated (``only_mutate``), and
@@ -18,6 +22,7 @@ package, which a plain mutmut run leaves alone, are judged when listed.
     python tests/mutation/run.py --all                    # every module in modules.toml
     python tests/mutation/run.py rmsprop_docs.stepping    # some modules only (their rate, same threshold)
     python tests/mutation/run.py --survivors              # also print each survivor's diff
+    python tests/mutation/run.py --equivalents            # the listed equivalents run too, to check the list
     python tests/mutation/run.py --report                 # the last run's table again
 """
 
@@ -71,8 +76,9 @@ def module_of(mutant: str) -> str:
     return mutant.split("__mutmut_")[0].rpartition(".")[0]
 
 
-def prepare(selected: dict[str, list[str]]) -> None:
-    """A fresh copy of the tree, with mutmut's test selection narrowed to the selected modules' test files."""
+def prepare(selected: dict[str, list[str]], run_equivalents: bool) -> None:
+    """A fresh copy of the tree, with mutmut's test selection narrowed to the selected modules' test files
+    and, unless ``run_equivalents``, the listed equivalents marked to be skipped (mutant_budget.py)."""
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", "test-artifacts")
@@ -83,6 +89,8 @@ def prepare(selected: dict[str, list[str]]) -> None:
             shutil.copytree(source, WORK / name, ignore=skip)
         elif source.exists():
             shutil.copy2(source, WORK / name)
+    if not run_equivalents:
+        (WORK / "tests" / "mutation" / "skipped-equivalents.txt").write_text("\n".join(sorted(equivalents())) + "\n")
     files = sorted({f for paths in selected.values() for f in paths if (ROOT / f).exists()})
     pyproject = (WORK / "pyproject.toml").read_text()
     if SELECTION_LINE not in pyproject:
@@ -98,6 +106,7 @@ def prepare(selected: dict[str, list[str]]) -> None:
     if not found:
         sys.exit("pyproject.toml: [tool.mutmut] must have a pytest_add_cli_args = [...] line")
     args = tomllib.loads("a = " + found.group(1))["a"] + [a for test in hash_pinned() for a in ("--deselect", test)]
+    args += ["-p", "mutant_budget"]  # each test's time budget in a mutant's run (tests/mutation/mutant_budget.py)
     pyproject = CLI_ARGS.sub(lambda _: "pytest_add_cli_args = " + json.dumps(args), pyproject, count=1)
     (WORK / "pyproject.toml").write_text(pyproject)
 
@@ -159,6 +168,9 @@ def report(statuses: dict[str, str], selected: list[str], show: bool) -> tuple[f
         f"{'total':<{width}}  {total['mutants']:7d}  {total['killed']:6d}  {total['equivalent']:10d}  "
         f"{judged - total['killed']:8d}  {total['not run']:7d}  {overall:5.1f}%"
     )
+    skipped = sum(statuses.get(n) == "no tests" for n in listed)
+    if skipped:
+        print(f"{skipped} listed equivalents were not run (run.py --equivalents runs them, to show none is killed)")
     stale = sorted(n for n in listed if module_of(n) in selected and (statuses.get(n) in KILLED or n not in statuses))
     for name in stale:
         why = "is killed" if name in statuses else "does not exist"
@@ -180,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--all", action="store_true", help="every module in tests/mutation/modules.toml")
     parser.add_argument("--survivors", action="store_true", help="print each surviving mutant's diff")
+    parser.add_argument(
+        "--equivalents",
+        action="store_true",
+        help="run the listed equivalents too (by default they are skipped), to show that no test kills them",
+    )
     parser.add_argument("--report", action="store_true", help="report the last run's results again, without running")
     args = parser.parse_args(argv)
     known, default = modules_map()
@@ -190,8 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     selected = {m: known[m] for m in (args.modules or (known if args.all else default))}
     started = time.monotonic()
     if not args.report:
-        prepare(selected)
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        prepare(selected, args.equivalents)
+        plugins = [str(WORK / "tests" / "mutation"), *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": os.pathsep.join(plugins)}
         env.pop("MUTANT_UNDER_TEST", None)
         patterns = [f"{m}.*" for m in selected]
         done = subprocess.run([sys.executable, "-m", "mutmut", "run", *patterns], cwd=WORK, env=env, check=False)
