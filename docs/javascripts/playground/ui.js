@@ -1149,15 +1149,17 @@
 
     startMark.addEventListener("keydown", (event) => {
       const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
-      if (!Object.hasOwn(moves, event.key) || !view) return;
+      if (!Object.hasOwn(moves, event.key)) return;
       event.preventDefault();
       const [dx, dy] = moves[event.key];
+      // the problem, not the view, says how many coordinates: keys work before the first run is drawn
+      const dim = api.PROBLEMS[state.problem].dim;
       const factor = event.shiftKey ? 0.1 : 0.01;
       const p = x0().slice();
       // steps of 1% (10% with Shift) of the problem's usual window, whatever the view's zoom
       const [[xa, xb], [ya, yb]] = api.PROBLEMS[state.problem].bounds;
-      p[0] = roundFor(xb - xa)(p[0] + (dx || (view.dim === 1 ? dy : 0)) * factor * (xb - xa));
-      if (view.dim === 2) p[1] = roundFor(yb - ya)(p[1] + dy * factor * (yb - ya));
+      p[0] = roundFor(xb - xa)(p[0] + (dx || (dim === 1 ? dy : 0)) * factor * (xb - xa));
+      if (dim === 2) p[1] = roundFor(yb - ya)(p[1] + dy * factor * (yb - ya));
       set({ x0: p });
     });
 
