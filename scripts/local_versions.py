@@ -45,7 +45,12 @@ def deploy(workdir: pathlib.Path, source: pathlib.Path = ROOT) -> pathlib.Path:
         shutil.rmtree(clone)
     workdir.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "clone", "--quiet", str(source), str(clone)], check=True)
-    # Reuse the rendered figures' checkout as is; notebooks run again in the clone.
+    # The figures come with the checkout.  The executed notebooks come from source's cache when it has one:
+    # docs/hooks/notebook_cache.py files them under the notebooks' and their code's digest, so what is reused
+    # is what running them again would print, and whatever changed runs again.
+    cached = source / ".cache" / "mkdocs-jupyter"
+    if cached.is_dir():
+        shutil.copytree(cached, clone / ".cache" / "mkdocs-jupyter")
     _mike(clone, "deploy", "--update-aliases", "0.1", "latest", "--title", "0.1")
     _mike(clone, "deploy", "dev", "--title", "dev (main)")
     _mike(clone, "set-default", "latest")

@@ -15,7 +15,9 @@ becomes the default, and the 404 page becomes 0.1's.
 The shell that runs is the text of the steps in .github/workflows/docs.yml,
 run as GitHub runs it (bash -eo pipefail), with the step's env; "origin" is a
 bare repository in a temporary folder.  Nothing is pushed anywhere else.  The
-test job (ci.yml, the whole suite) is not played here.
+test job (ci.yml, the whole suite) is not played here.  The deploy job's cache
+of executed notebooks (actions/cache) starts as this checkout's own
+.cache/mkdocs-jupyter, if it has built the site, and is saved after each deploy.
 """
 
 from __future__ import annotations
@@ -130,6 +132,22 @@ def python_shim(tools: pathlib.Path, first_call_hook: str | None = None) -> None
     shim.chmod(0o755)
 
 
+NOTEBOOK_CACHE = pathlib.Path(".cache") / "mkdocs-jupyter"
+
+
+def restore_notebooks(runner: pathlib.Path, saved: pathlib.Path) -> None:
+    """actions/cache's "Restore executed notebooks": what the last deploy saved, if anything."""
+    if saved.is_dir():
+        shutil.copytree(saved, runner / NOTEBOOK_CACHE)
+        say(f"deploy: restored the executed notebooks ({len(list(saved.rglob('*.json')))} cached outputs)")
+
+
+def save_notebooks(runner: pathlib.Path, saved: pathlib.Path) -> None:
+    """actions/cache saving the folder when the job ends."""
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.copytree(runner / NOTEBOOK_CACHE, saved)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -212,7 +230,13 @@ def play(temp: pathlib.Path) -> int:
     tools = temp / "tools-deploy"
     python_shim(tools)
     run_step("deploy", "Figures must be fresh", deployer, tools, temp)
+    # The cache an earlier deploy saved: this checkout's own executed notebooks, if it has built the site.
+    saved = temp / "actions-cache"
+    if (ROOT / NOTEBOOK_CACHE).is_dir():
+        shutil.copytree(ROOT / NOTEBOOK_CACHE, saved)
+    restore_notebooks(deployer, saved)
     run_step("deploy", "Deploy with mike", deployer, tools, temp)
+    save_notebooks(deployer, saved)
 
     # 4. What a reader gets.
     pages = temp / "published"
@@ -252,6 +276,7 @@ def play(temp: pathlib.Path) -> int:
     shutil.rmtree(deployer)
     git(temp, "clone", "--quiet", "--no-checkout", str(origin), str(deployer))
     git(deployer, "checkout", "--quiet", "--detach", out["sha"])
+    restore_notebooks(deployer, saved)
     run_step("deploy", "Deploy with mike", deployer, tools, temp, release)
     git(pages, "pull", "--quiet", "origin", "gh-pages")
     versions = json.loads((pages / "versions.json").read_text())

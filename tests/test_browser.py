@@ -2,9 +2,10 @@
 
 Every page is loaded at desktop width with every request outside 127.0.0.1
 blocked and recorded; images, animations, formulas, accessibility (axe-core),
-narrow screens, reduced motion, copy buttons, the colour toggle, search and
-the version selector are checked the way a reader meets them.  Screenshots of
-every page (desktop, mobile, dark) go to ``<artifacts>/screenshots``.
+reduced motion, copy buttons, the colour toggle, search and the version
+selector are checked the way a reader meets them.  Screenshots of every page
+(desktop and dark here, mobile in tests/test_readability.py, which measures
+every page at 375 px) go to ``<artifacts>/screenshots``.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ import urllib.request
 import pytest
 from PIL import Image
 
-from conftest import ARTIFACTS, ROOT, require_chromium
+from conftest import ARTIFACTS, ROOT, require_chromium, shot, slug
 
 PAGE_BUDGET = 1_000_000
-SCREENSHOTS = ARTIFACTS / "screenshots"
 
 pytestmark = pytest.mark.browser
 
@@ -169,16 +169,6 @@ class Visit:
         self.context.close()
 
 
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # JPEG: about 40% less of the sweeps' time than PNG, and as good for a reader looking over the pages
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.jpg"), full_page=True, type="jpeg", quality=85)
-
-
-def slug(path: str) -> str:
-    return path.strip("/").replace("/", "-") or "home"
-
-
 def test_every_page_at_desktop_width(browser, site_url, pages):
     axe = Axe()
     weights = {}
@@ -240,21 +230,6 @@ def test_every_page_at_desktop_width(browser, site_url, pages):
     print(f"\n{len(weights)} pages checked; heaviest {heaviest} at {weights[heaviest]:,} bytes", file=sys.stderr)
     assert len(weights) >= 13
     assert problems == [], "\n".join(problems)
-
-
-def test_no_horizontal_scroll_at_375px(browser, site_url, pages):
-    wide = []
-    visit = Visit(browser, None, viewport={"width": 375, "height": 800}, is_mobile=True)
-    for path in pages:
-        visit.goto(site_url + path)
-        visit.load_all_images()
-        overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            wide.append((path, overflow))
-        assert visit.errors == [] and visit.blocked == [], (path, visit.errors, visit.blocked)
-        shot(visit.page, f"mobile-{slug(path)}")
-    visit.close()
-    assert wide == []
 
 
 def test_dark_scheme_screenshots_and_legible_figures(browser, site_url, pages):

@@ -3,7 +3,8 @@
 Each rendered PNG (an animation's still stands for its GIF) records the size in image pixels of its smallest
 text (``rmsprop_docs.render.styles.SMALLEST_TEXT_KEY``), measured from the Matplotlib figure that drew it.
 Scaled by the width Chromium shows the image at, that text must be at least 11 CSS px on a 1280 px screen and
-at least 9 CSS px on a 375 px phone.
+at least 9 CSS px on a 375 px phone: measured in Chromium by tests/test_readability.py, whose sweep of every
+page at both widths reads each figure's shown width.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from conftest import ROOT, require_chromium
+from conftest import ROOT
 from rmsprop_docs import figures
 from rmsprop_docs.render import styles
 
@@ -57,48 +58,3 @@ def test_the_recorded_size_is_the_smallest_text_drawn(tmp_path):
         plots._save(figure, tmp_path / "t.png")
     with Image.open(tmp_path / "t.png") as image:
         assert float(image.text[styles.SMALLEST_TEXT_KEY]) == 6 * plots.DPI / 72
-
-
-# --------------------------------------------------------------------------- in Chromium
-
-SHOWN = """() => {
-    document.querySelectorAll('details').forEach(d => { d.open = true; });
-    return [...document.querySelectorAll('figure.rmsprop-figure')].map(f => {
-        const img = f.querySelector('img');
-        return {name: f.dataset.figure, shown: img.getBoundingClientRect().width, natural: +img.getAttribute('width')};
-    });
-}"""
-
-
-@pytest.fixture(scope="module")
-def site(site_url, built_site):
-    require_chromium()
-    return site_url, built_site
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("width", sorted(SMALLEST))
-def test_figure_text_is_readable_at_the_width_each_page_shows_it(browser, site, width):
-    url, folder = site
-    pages = sorted(
-        p.relative_to(folder).parent.as_posix()
-        for p in folder.rglob("index.html")
-        if not p.relative_to(folder).as_posix().startswith(("assets/", "search/"))
-    )
-    tab = browser.new_page(viewport={"width": width, "height": 800})
-    small, seen = [], 0
-    try:
-        for page in pages:
-            tab.goto(url + ("" if page == "." else page + "/"))
-            for shown in tab.evaluate(SHOWN):
-                if shown["name"] in AS_THE_POST_DREW_IT:
-                    continue
-                seen += 1
-                assert shown["shown"] > 0, f"{page}: {shown['name']} is not laid out"
-                css_px = text_px(shown["name"]) * shown["shown"] / shown["natural"]
-                if css_px < SMALLEST[width]:
-                    small.append(f"{page}: {shown['name']} text {css_px:.1f} px at {shown['shown']:.0f} px wide")
-    finally:
-        tab.close()
-    assert seen >= len(figures.FIGURES) - len(AS_THE_POST_DREW_IT), f"only {seen} figures found on the pages"
-    assert not small, "\n".join(small)

@@ -11,7 +11,11 @@ width with its collapsed notes opened and its tabs revealed, and measured:
   breaks inside a number or a name; a block wider than its column scrolls, with
   a shadow at the edge that has more;
 - a title is as tall as its text: the hidden permalink mark (``¶``) never wraps
-  onto a line of its own.
+  onto a line of its own;
+- every figure's smallest text is large enough at the width the page shows it;
+- no script error, nothing fetched from elsewhere.
+
+The phone sweep leaves a screenshot of each page in ``<artifacts>/screenshots``.
 
 Search finds the ε sections under every spelling; figures open full size; the
 page-not-found page leads home and to search; the API page shows links, not
@@ -25,8 +29,10 @@ import re
 import urllib.parse
 
 import pytest
+from test_figure_text import AS_THE_POST_DREW_IT, SMALLEST, text_px
 
-from conftest import require_chromium
+from conftest import require_chromium, shot, slug
+from rmsprop_docs import figures
 
 pytestmark = pytest.mark.browser
 
@@ -96,17 +102,33 @@ def pages(built_site) -> list[str]:
     return [("" if p == "./" else p) for p in found]
 
 
-def _local_only(route):
+def _local_only(route) -> bool:
     host = urllib.parse.urlparse(route.request.url).hostname
     if host == "127.0.0.1" or route.request.url.startswith(("data:", "blob:")):
         route.continue_()
-    else:
-        route.abort()
+        return True
+    route.abort()
+    return False
+
+
+LOAD_IMAGES = """async () => {
+    const images = [...document.images];
+    images.forEach(i => { i.loading = 'eager'; });
+    await Promise.all(images.map(i => i.decode().catch(() => null)));
+}"""
+
+# Each figure's width as shown and as drawn, for its smallest text in CSS px (tests/test_figure_text.py).
+FIGURES_SHOWN = """() => [...document.querySelectorAll('figure.rmsprop-figure')].map(f => {
+    const img = f.querySelector('img');
+    return {name: f.dataset.figure, shown: img.getBoundingClientRect().width, natural: +img.getAttribute('width')};
+})"""
 
 
 @pytest.fixture(scope="module")
 def measured(browser, site_url, pages):
-    """Every page's measurements at each width, taken once for the module's tests."""
+    """Every page's measurements at each width, taken once for the module's tests: one sweep per width serves
+    them all (each page costs Chromium a load and a layout, most of a sweep's time).  The phone sweep also
+    leaves a screenshot of each page as a reader first sees it, before anything is opened."""
     cache: dict[str, dict[str, dict]] = {}
 
     def measure(width: str) -> dict[str, dict]:
@@ -114,19 +136,62 @@ def measured(browser, site_url, pages):
             context = browser.new_context(
                 viewport=WIDTHS[width], is_mobile=width == "phone", has_touch=width == "phone"
             )
-            context.route("**/*", _local_only)
+            blocked: list[str] = []
+
+            def local_only(route):
+                if _local_only(route) is False:
+                    blocked.append(route.request.url)
+
+            context.route("**/*", local_only)
             page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
             results = {}
             for path in pages:
+                del blocked[:], errors[:]
                 page.goto(site_url + path, wait_until="load")
+                page.evaluate(LOAD_IMAGES)  # lazy images count in the layout, as a scrolling reader meets them
+                if width == "phone":
+                    shot(page, f"mobile-{slug(path)}")
                 page.add_style_tag(content=REVEAL)
                 page.evaluate("() => document.querySelectorAll('article details').forEach(d => { d.open = true; })")
-                results[path or "/"] = page.evaluate(MEASURE)
+                results[path or "/"] = {
+                    **page.evaluate(MEASURE),
+                    "figures": page.evaluate(FIGURES_SHOWN),
+                    "errors": list(errors),
+                    "blocked": list(blocked),
+                }
             context.close()
             cache[width] = results
         return cache[width]
 
     return measure
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_script_errors_and_nothing_fetched_from_elsewhere(measured, width):
+    problems = {path: m["errors"] + m["blocked"] for path, m in measured(width).items() if m["errors"] + m["blocked"]}
+    assert problems == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_figure_text_is_readable_at_the_width_each_page_shows_it(measured, width):
+    """Every figure's smallest text, scaled to the width the page shows the figure at (tabs revealed, notes
+    open), is at least 9 CSS px on a phone and 11 on a desktop (tests/test_figure_text.py)."""
+    screen = WIDTHS[width]["width"]
+    small, seen = [], set()
+    for path, m in measured(width).items():
+        for shown in m["figures"]:
+            if shown["name"] in AS_THE_POST_DREW_IT:
+                continue
+            seen.add(shown["name"])
+            assert shown["shown"] > 0, f"{path}: {shown['name']} is not laid out"
+            css_px = text_px(shown["name"]) * shown["shown"] / shown["natural"]
+            if css_px < SMALLEST[screen]:
+                small.append(f"{path}: {shown['name']} text {css_px:.1f} px at {shown['shown']:.0f} px wide")
+    assert seen == set(figures.FIGURES) - AS_THE_POST_DREW_IT, "figures not found on any page"
+    assert not small, "\n".join(small)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

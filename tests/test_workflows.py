@@ -125,8 +125,9 @@ def test_the_root_and_the_404_page_work_before_the_first_release():
 
 @pytest.mark.slow
 @pytest.mark.site
-def test_dry_run_of_the_pipeline(tmp_path):
-    # The docs.yml steps, run against throwaway clones: see scripts/workflow_dry_run.py.
+def test_dry_run_of_the_pipeline(tmp_path, built_site):
+    # The docs.yml steps, run against throwaway clones: see scripts/workflow_dry_run.py.  After the suite's own
+    # build (built_site), whose executed notebooks the deploys' cache starts from, as on GitHub after a deploy.
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "workflow_dry_run.py")],
@@ -140,3 +141,4 @@ def test_dry_run_of_the_pipeline(tmp_path):
     assert "(bob pushed an unrelated commit meanwhile)" in out
     assert "[rejected]" in out and "rebasing the figures onto it (attempt 2)" in out
     assert "dry run passed" in out
+    assert "deploy: restored the executed notebooks" in out
