@@ -290,7 +290,7 @@ def test_the_benchmark_measures_the_extra_transfer_and_the_frames(browser, site_
     )
     assert not [p for p in per_file if p.startswith("/assets/")], per_file
     assert 10_000 < total <= bench_playground.EXTRA_TARGET, per_file
-    frames = bench_playground.frames_per_second(browser, site_url)
+    frames = bench_playground.frames_per_second(browser, site_url, runs=1)  # the benchmark times three
     # every path ran all its steps, and the animation was drawn over seconds, frame by frame; whether that
     # reaches 55 fps is the benchmark's to say (python scripts/bench_playground.py), not a test's
     assert frames["paths"] == [bench_playground.STEPS] * 4 and frames["shown"] == bench_playground.STEPS

@@ -15,7 +15,8 @@ width with its collapsed notes opened and its tabs revealed, and measured:
 - every figure's smallest text is large enough at the width the page shows it;
 - no script error, nothing fetched from elsewhere.
 
-The phone sweep leaves a screenshot of each page in ``<artifacts>/screenshots``.
+The phone sweep reads in the light scheme and the desktop one in the dark scheme (figures keep their white
+ground there); each leaves a screenshot of every page in ``<artifacts>/screenshots``.
 
 Search finds the ε sections under every spelling; figures open full size; the
 page-not-found page leads home and to search; the API page shows links, not
@@ -39,6 +40,9 @@ pytestmark = pytest.mark.browser
 require_chromium()
 
 WIDTHS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
+# The phone reads in the light scheme, the desktop in the dark one: what is measured here is layout, the same in
+# both, and so each sweep's screenshots show a scheme (the light desktop is tests/test_browser.py's sweep).
+SCHEMES = {"phone": "light", "desktop": "dark"}
 REVEAL = ".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }"
 EPSILON_TARGETS = {"frameworks/": "When the placement of ε matters", "exercises/": "A huge ε"}
 
@@ -117,10 +121,13 @@ LOAD_IMAGES = """async () => {
     await Promise.all(images.map(i => i.decode().catch(() => null)));
 }"""
 
-# Each figure's width as shown and as drawn, for its smallest text in CSS px (tests/test_figure_text.py).
+# Each figure's width as shown and as drawn, for its smallest text in CSS px (tests/test_figure_text.py), and the
+# ground it is drawn on.
 FIGURES_SHOWN = """() => [...document.querySelectorAll('figure.rmsprop-figure')].map(f => {
     const img = f.querySelector('img');
-    return {name: f.dataset.figure, shown: img.getBoundingClientRect().width, natural: +img.getAttribute('width')};
+    const style = getComputedStyle(img);
+    return {name: f.dataset.figure, shown: img.getBoundingClientRect().width, natural: +img.getAttribute('width'),
+            background: style.backgroundColor, opacity: style.opacity};
 })"""
 
 
@@ -134,7 +141,10 @@ def measured(browser, site_url, pages):
     def measure(width: str) -> dict[str, dict]:
         if width not in cache:
             context = browser.new_context(
-                viewport=WIDTHS[width], is_mobile=width == "phone", has_touch=width == "phone"
+                viewport=WIDTHS[width],
+                is_mobile=width == "phone",
+                has_touch=width == "phone",
+                color_scheme=SCHEMES[width],
             )
             blocked: list[str] = []
 
@@ -152,8 +162,8 @@ def measured(browser, site_url, pages):
                 del blocked[:], errors[:]
                 page.goto(site_url + path, wait_until="load")
                 page.evaluate(LOAD_IMAGES)  # lazy images count in the layout, as a scrolling reader meets them
-                if width == "phone":
-                    shot(page, f"mobile-{slug(path)}")
+                shot(page, f"{'mobile' if width == 'phone' else 'dark'}-{slug(path)}")
+                scheme = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
                 page.add_style_tag(content=REVEAL)
                 page.evaluate("() => document.querySelectorAll('article details').forEach(d => { d.open = true; })")
                 results[path or "/"] = {
@@ -161,6 +171,7 @@ def measured(browser, site_url, pages):
                     "figures": page.evaluate(FIGURES_SHOWN),
                     "errors": list(errors),
                     "blocked": list(blocked),
+                    "scheme": scheme,
                 }
             context.close()
             cache[width] = results
@@ -173,6 +184,18 @@ def measured(browser, site_url, pages):
 def test_no_script_errors_and_nothing_fetched_from_elsewhere(measured, width):
     problems = {path: m["errors"] + m["blocked"] for path, m in measured(width).items() if m["errors"] + m["blocked"]}
     assert problems == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_sweep_reads_in_its_scheme_and_figures_keep_their_white_ground(measured, width):
+    expected = {"light": "default", "dark": "slate"}[SCHEMES[width]]
+    schemes = {path: m["scheme"] for path, m in measured(width).items()}
+    assert set(schemes.values()) == {expected}, schemes
+    figures_on = [(path, f) for path, m in measured(width).items() for f in m["figures"]]
+    assert len(figures_on) >= len(figures.FIGURES)
+    for path, figure in figures_on:
+        assert figure["background"] == "rgb(255, 255, 255)" and figure["opacity"] == "1", (path, figure)
+        assert figure["shown"] > 100, (path, figure)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
