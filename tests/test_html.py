@@ -3,8 +3,9 @@
 The checker is the npm registry's ``vnu-jar``, pinned by ``tools/vnu/package.json``
 and its lockfile and installed there with ``npm ci`` by the ``vnu`` fixture when it
 is missing (a fresh clone's ``make test`` needs nothing else), run with Debian's
-Java.  The code check loads every page in Debian's Chromium at 1280 px and
-measures every code block, including those in closed tabs and collapsed notes.
+Java.  Whether code keeps its lines at 1280 px is measured in Debian's Chromium by
+tests/test_readability.py's sweep of every page (its selector, ``CODE``, is
+checked here on a page made to hold a long line).
 """
 
 from __future__ import annotations
@@ -130,7 +131,6 @@ def test_notebook_styles_sit_in_the_head(built_site):
 
 # Every code block of the content, including closed tabs and collapsed notes; notebook cells and outputs.
 CODE = "article pre > code, article .highlight-ipynb pre, article .jp-OutputArea-output pre"
-REVEAL = ".tabbed-set > .tabbed-content > .tabbed-block { display: block !important; }"
 
 
 @pytest.fixture(scope="module")
@@ -145,70 +145,6 @@ def chromium():
         )
         yield browser
         browser.close()
-
-
-@pytest.mark.browser
-def test_code_keeps_its_lines_at_1280px(chromium, built_site, html_pages):
-    """No code block wraps its lines; one wider than the column scrolls sideways, with a shadow at the edge."""
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    problems, measured, wide = [], 0, 0
-    for path in html_pages:
-        if path.name == "404.html":
-            continue
-        page.goto(path.as_uri())
-        page.add_style_tag(content=REVEAL)
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        blocks = page.evaluate(
-            """(selector) => [...document.querySelectorAll(selector)].map(e => { const s = getComputedStyle(e);
-                return {scroll: e.scrollWidth, client: e.clientWidth, wrap: s.textWrapMode, overflow: s.overflowX,
-                        cue: /gradient/.test(s.backgroundImage),
-                        line: e.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '')}; })""",
-            CODE,
-        )
-        where = path.relative_to(built_site).as_posix()
-        for b in blocks:
-            if b["client"] == 0:
-                continue
-            measured += 1
-            if b["wrap"] != "nowrap":
-                problems.append(f"{where}: wraps: {b['line']!r}")
-            if b["scroll"] > b["client"] + 1:
-                wide += 1
-                if b["overflow"] not in ("auto", "scroll") or not b["cue"]:
-                    problems.append(f"{where}: wider than the column without scrolling or a cue: {b['line']!r}")
-    page.close()
-    assert measured > 100  # the tabs and notes were opened
-    assert problems == []
-
-
-@pytest.mark.browser
-def test_page_python_is_wrapped_not_soft_wrapped(chromium, built_site, html_pages):
-    """The pages' own Python fits the column line by line, without the soft wrap (which is for output)."""
-    recorded = {p.read_text().strip() for p in (ROOT / "docs/snippets/frameworks").glob("*.py")}  # hashed runs
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    too_long, measured = [], 0
-    for path in html_pages:
-        if path.name == "404.html" or path.parent.name == "api":  # the API's examples are the docstrings'
-            continue
-        page.goto(path.as_uri())
-        page.add_style_tag(content=REVEAL + " .md-typeset .language-python pre > code { white-space: pre; }")
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        blocks = page.evaluate(
-            """() => [...document.querySelectorAll('article .language-python pre > code')].map(e => ({
-                scroll: e.scrollWidth, client: e.clientWidth, text: e.textContent}))"""
-        )
-        for block in blocks:
-            if block["client"] == 0 or block["text"].strip() in recorded:
-                continue
-            measured += 1
-            if block["scroll"] > block["client"] + 1:
-                longest = max(block["text"].splitlines(), key=len)
-                too_long.append(f"{path.relative_to(built_site).as_posix()}: {longest!r}")
-    page.close()
-    assert measured > 50
-    assert too_long == [], "\n".join(too_long)
 
 
 @pytest.mark.browser

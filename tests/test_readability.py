@@ -13,6 +13,8 @@ width with its collapsed notes opened and its tabs revealed, and measured:
 - a title is as tall as its text: the hidden permalink mark (``¶``) never wraps
   onto a line of its own;
 - every figure's smallest text is large enough at the width the page shows it;
+- at 1280 px no code block wraps (a wide one scrolls, with a cue), and the
+  pages' own Python fits its column line by line;
 - no script error, nothing fetched from elsewhere.
 
 The phone sweep reads in the light scheme and the desktop one in the dark scheme (figures keep their white
@@ -31,8 +33,9 @@ import urllib.parse
 
 import pytest
 from test_figure_text import AS_THE_POST_DREW_IT, SMALLEST, text_px
+from test_html import CODE
 
-from conftest import require_chromium, shot, slug
+from conftest import ROOT, require_chromium, shot, slug
 from rmsprop_docs import figures
 
 pytestmark = pytest.mark.browser
@@ -131,6 +134,17 @@ FIGURES_SHOWN = """() => [...document.querySelectorAll('figure.rmsprop-figure')]
 })"""
 
 
+# Every code block at desktop width: wrapping, and whether one wider than its column scrolls with a cue.
+CODE_BLOCKS = """(selector) => [...document.querySelectorAll(selector)].map(e => { const s = getComputedStyle(e);
+    return {scroll: e.scrollWidth, client: e.clientWidth, wrap: s.textWrapMode, overflow: s.overflowX,
+            cue: /gradient/.test(s.backgroundImage),
+            line: e.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '')}; })"""
+# The pages' own Python without the soft wrap (which is for output): does each line fit the column?
+UNWRAPPED_PYTHON = " .md-typeset .language-python pre > code { white-space: pre; }"
+PYTHON_BLOCKS = """() => [...document.querySelectorAll('article .language-python pre > code')].map(e => ({
+    scroll: e.scrollWidth, client: e.clientWidth, text: e.textContent}))"""
+
+
 @pytest.fixture(scope="module")
 def measured(browser, site_url, pages):
     """Every page's measurements at each width, taken once for the module's tests: one sweep per width serves
@@ -173,6 +187,10 @@ def measured(browser, site_url, pages):
                     "blocked": list(blocked),
                     "scheme": scheme,
                 }
+                if width == "desktop":  # last: the unwrapped Python changes the page
+                    results[path or "/"]["code"] = page.evaluate(CODE_BLOCKS, CODE)
+                    page.add_style_tag(content=UNWRAPPED_PYTHON)
+                    results[path or "/"]["python"] = page.evaluate(PYTHON_BLOCKS)
             context.close()
             cache[width] = results
         return cache[width]
@@ -196,6 +214,41 @@ def test_each_sweep_reads_in_its_scheme_and_figures_keep_their_white_ground(meas
     for path, figure in figures_on:
         assert figure["background"] == "rgb(255, 255, 255)" and figure["opacity"] == "1", (path, figure)
         assert figure["shown"] > 100, (path, figure)
+
+
+def test_code_keeps_its_lines_at_1280px(measured):
+    """No code block wraps its lines; one wider than the column scrolls sideways, with a shadow at the edge."""
+    problems, count = [], 0
+    for path, m in measured("desktop").items():
+        for block in m["code"]:
+            if block["client"] == 0:
+                continue
+            count += 1
+            if block["wrap"] != "nowrap":
+                problems.append(f"{path}: wraps: {block['line']!r}")
+            if block["scroll"] > block["client"] + 1 and (
+                block["overflow"] not in ("auto", "scroll") or not block["cue"]
+            ):
+                problems.append(f"{path}: wider than the column without scrolling or a cue: {block['line']!r}")
+    assert count > 100  # the tabs and notes were opened
+    assert problems == []
+
+
+def test_page_python_is_wrapped_not_soft_wrapped(measured):
+    """The pages' own Python fits the column line by line, without the soft wrap (which is for output)."""
+    recorded = {p.read_text().strip() for p in (ROOT / "docs/snippets/frameworks").glob("*.py")}  # hashed runs
+    too_long, count = [], 0
+    for path, m in measured("desktop").items():
+        if path.startswith("api/"):  # the API's examples are the docstrings'
+            continue
+        for block in m["python"]:
+            if block["client"] == 0 or block["text"].strip() in recorded:
+                continue
+            count += 1
+            if block["scroll"] > block["client"] + 1:
+                too_long.append(f"{path}: {max(block['text'].splitlines(), key=len)!r}")
+    assert count > 50
+    assert too_long == [], "\n".join(too_long)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
