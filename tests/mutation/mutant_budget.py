@@ -13,6 +13,16 @@ A test stopped that way may leave processes behind: a fresh interpreter that tra
 killed, its forked workers are not, and they wait forever (hundreds of them filled 24 GB).  So a mutant's
 run is a process group of its own, and when it ends every other process still in that group is ended too.
 
+A mutant's run collects only its own module's test files.  mutmut passes every test that reached the mutated
+function, from every file (a mutant of stepping.py is reached by some 900 tests in 19 files, the frameworks' and
+the figures' included); tests/conftest.py would deselect all but the module's own files (modules.toml) after
+collecting them all, which took half of a quick mutant's run.  So the files not mapped to the module are dropped
+from the command line before collection: same tests run, in the same order.
+
+The mutant's name is fixed for the whole of its run, so mutmut's trampoline, which every call of a mutated
+function passes through, gets it from a constant instead of reading the environment on every call (some 150,000
+calls in a quick mutant's run, 40% of its time).
+
 A mutant named in ``SKIPPED`` (written by run.py: the equivalents listed in tests/mutation/equivalent*.md)
 runs no test: it cannot change behaviour, so its run would only spend each of its tests' whole time.  pytest
 then exits with 5 (no tests), which run.py reads as "equivalent, not run"; ``run.py --equivalents`` runs
@@ -26,6 +36,7 @@ import json
 import os
 import pathlib
 import signal
+import tomllib
 
 import pytest
 
@@ -33,6 +44,7 @@ BASE = 2.0  # seconds every test has, whatever it took before: room for a busy m
 FACTOR = 4.0  # times its recorded time (recorded under mutmut's tracing, so slower than a plain run already)
 STATS = pathlib.Path("mutmut-stats.json")  # in mutants/, where mutmut runs the tests
 SKIPPED = pathlib.Path(__file__).with_name("skipped-equivalents.txt")  # only in run.py's copy of the tree
+MODULES = pathlib.Path(__file__).with_name("modules.toml")  # each module's own test files
 
 
 def budget(recorded: float) -> float:
@@ -43,9 +55,23 @@ def mutant_run() -> bool:
     return "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
 
 
+def own_tests(mutant: str, args: list[str]) -> list[str]:
+    """The arguments naming a test file mapped to the mutant's module (``rmsprop_docs.stepping.f__mutmut_3`` ->
+    ``rmsprop_docs.stepping``), in their order."""
+    module = mutant.split("__mutmut_")[0].rpartition(".")[0]
+    allowed = set(tomllib.loads(MODULES.read_text())["modules"].get(module, []))
+    return [arg for arg in args if arg.split("::")[0] in allowed]
+
+
 def pytest_configure(config):
-    if mutant_run():
-        os.setpgid(0, 0)
+    if not mutant_run():
+        return
+    os.setpgid(0, 0)
+    mutant = os.environ["MUTANT_UNDER_TEST"]
+    config.args[:] = own_tests(mutant, config.args)
+    from mutmut.mutation import trampoline
+
+    trampoline.get_mutant_under_test = lambda: mutant
 
 
 def pytest_unconfigure(config):
