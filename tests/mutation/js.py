@@ -5,10 +5,10 @@
     python tests/mutation/js.py --report      # the last run's table again (tools/stryker/reports/mutation.json)
 
 Stryker (pinned by tools/stryker/package-lock.json) mutates core.js and plot.js and runs the Node tests in
-tools/stryker/test/ (node:test, through Stryker's TAP runner: each test file is a test, and a mutant runs only
-the files that reach it, stopping at the first that fails).  The tests compare the core with the library's
-recorded answers in tests/fixtures/js/ (scripts/make_js_fixtures.py); plot.test.mjs runs plot.js (a page's
-script) with a stand-in window, document and Worker.
+tools/stryker/test/ (node:test files that mocha runs too, through Stryker's mocha runner: one process per
+worker, a mutant runs only the tests that reach it, stopping at the first that fails).  The tests compare
+the core with the library's recorded answers in tests/fixtures/js/ (scripts/make_js_fixtures.py);
+plot.test.mjs runs plot.js (a page's script) with a stand-in window, document and Worker.
 
 The rate is ``(killed + timeout) / (mutants - equivalent - invalid)``: a timeout is a changed behaviour too
 (a loop that no longer ends); an invalid mutant (Stryker's CompileError or RuntimeError) is no program at all.

@@ -9,23 +9,23 @@
 // and its worker path are tested too.  The playground's other files (ui.js, worker.js, inline.js) draw
 // and handle events in a page: the browser tests (tests/test_playground.py) cover them, Stryker does not.
 //
-// The tests: node:test files run by Stryker's TAP runner, one process per file.  Each file is one
-// "test" to Stryker: per-test coverage runs, for each mutant, only the files that reach its code, in
-// the order listed below (cheap files that kill many mutants first; plot's runs reach the core too, so
-// it comes last), and stops at the first failure.
+// The tests: node:test files that mocha runs too (they take `test` from helpers.mjs: mocha's `it` under mocha).
+// Stryker's mocha runner loads them once per worker with every mutant built in, then, for each mutant, runs
+// only the tests that reached its code (per-test coverage) and stops at the first failure; a mutant of code
+// that runs as a file loads ("static") gets a fresh worker.  Spawning a Node process per test file and
+// mutant, as the TAP runner did, took most of the time.
 const tests = ["problems", "refusals", "traces", "schedules", "arithmetic", "steps", "plot"];
 
 export default {
-  testRunner: "tap",
-  tap: {
-    testFiles: tests.map((name) => `tools/stryker/test/${name}.test.mjs`),
-    nodeArgs: ["--test-reporter=tap"],
-    forceBail: true,
+  testRunner: "mocha",
+  mochaOptions: {
+    spec: tests.map((name) => `tools/stryker/test/${name}.test.mjs`),
+    config: "tools/stryker/mocharc.json", // no per-test time limit of mocha's own: Stryker's applies
   },
   mutate: ["docs/javascripts/playground/core.js", "docs/javascripts/playground/plot.js"],
   coverageAnalysis: "perTest",
   concurrency: 2,
-  // A mutant that never ends a loop is given up on after 3 times the file's own time plus 5 s.  Tighter limits
+  // A mutant that never ends a loop is given up on after 3 times its tests' own time plus 5 s.  Tighter limits
   // (1.5 times plus 1.5 s) end the endless loops sooner, but on a busy machine they also stop test files that
   // were only slow, and count the mutant as detected without any test having failed: in a run beside mutmut,
   // 302 of plot.js's 388 mutants "timed out" that way.
@@ -54,6 +54,7 @@ export default {
     "!/tools/stryker",
     "/tools/stryker/*",
     "!/tools/stryker/test",
+    "!/tools/stryker/mocharc.json",
     "!/tests",
     "/tests/*",
     "!/tests/fixtures",

@@ -1,7 +1,6 @@
 // The correctly rounded pow and cos the schedules and Adam use: each value is the 60-digit one rounded once.
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { core, fixture, ulps } from "./helpers.mjs";
+import { core, fixture, test, ulps } from "./helpers.mjs";
 
 const arithmetic = fixture("arithmetic.json");
 

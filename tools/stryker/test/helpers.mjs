@@ -8,6 +8,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
+// The test function: mocha's `it` where mocha runs these files (the mutation tester keeps one process and reruns
+// only the tests that reach a mutant), else node:test's, so that `node --test` runs them with no package at all.
+export const test = typeof globalThis.it === "function" ? globalThis.it : (await import("node:test")).test;
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, "..", "..", "..");
 export const CORE_PATH = path.join(ROOT, "docs", "javascripts", "playground", "core.js");
@@ -41,9 +45,21 @@ function revive(key, value) {
   return value;
 }
 
+// Frozen, to the last array: under the mutation tester one process runs the tests for mutant after mutant, and a
+// mutant that wrote into a recorded answer would change what the next mutants are judged against.
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 const cache = new Map();
 export function fixture(name) {
-  if (!cache.has(name)) cache.set(name, JSON.parse(fs.readFileSync(path.join(FIXTURES, name), "utf8"), revive));
+  if (!cache.has(name)) {
+    cache.set(name, deepFreeze(JSON.parse(fs.readFileSync(path.join(FIXTURES, name), "utf8"), revive)));
+  }
   return cache.get(name);
 }
 

@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { test } from "node:test";
 import vm from "node:vm";
-import { ROOT, assertSameNumbers, core, thrown } from "./helpers.mjs";
+import { ROOT, assertSameNumbers, core, test, thrown } from "./helpers.mjs";
 
 const PLOT_PATH = path.join(ROOT, "docs", "javascripts", "playground", "plot.js");
 const GLOBALS = ["window", "self", "document", "Worker", "location"];
@@ -227,9 +226,9 @@ function quantileLevels(values) {
 const linear = ([x, y]) => x + 2 * y;
 const BOX = [[-1, 2], [0.5, 1.5]];
 
-// contourPath over `linear` in BOX, traced once for the tests that read it.
-let linearTraced = null;
-const linearTrace = () => (linearTraced ??= traced(linear, BOX));
+// contourPath over `linear` in BOX, traced again by each test that reads it: under the mutation tester one
+// process runs the tests for mutant after mutant, and a trace kept from one mutant's run would be judged in the next.
+const linearTrace = () => traced(linear, BOX);
 
 // The length of the line x + 2y = level inside BOX.
 function chord(level) {

@@ -1,7 +1,6 @@
 // The problems: the library's formulas, minima, starts, windows, values and gradients (to the bit).
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { assertSameNumbers, core, fixture } from "./helpers.mjs";
+import { assertSameNumbers, core, fixture, test } from "./helpers.mjs";
 
 const { problems } = fixture("problems.json");
 

@@ -1,8 +1,7 @@
 // Refusals: every configuration the library refuses is refused with the library's message, and the
 // names of Object.prototype's members ("__proto__", "constructor", ...) name nothing.
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { core, fixture, loadInContext, thrown } from "./helpers.mjs";
+import { core, fixture, loadInContext, test, thrown } from "./helpers.mjs";
 
 const { configs, lookups } = fixture("refusals.json");
 

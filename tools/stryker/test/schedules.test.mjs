@@ -1,8 +1,7 @@
 // Schedules: the library's rates (its libm pow and cos round correctly but for rare cases; the core
 // always does, so the two agree almost everywhere and never by more than one unit in the last place).
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { assertSameNumbers, core, fixture, thrown, ulps } from "./helpers.mjs";
+import { assertSameNumbers, core, fixture, test, thrown, ulps } from "./helpers.mjs";
 
 const { schedules, parsed, parse_errors: parseErrors, refused } = fixture("schedules.json");
 

@@ -1,8 +1,7 @@
 // steps_to and steps_to_stay (distance <= tol, so an exact landing counts at tol 0) and the fair race's
 // best learning rate, as the library's Trajectory and sweep.best_learning_rate answer them.
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { core, fixture, flat } from "./helpers.mjs";
+import { core, fixture, flat, test } from "./helpers.mjs";
 
 const { cases, best } = fixture("steps_to.json");
 

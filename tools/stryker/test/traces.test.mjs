@@ -1,7 +1,6 @@
 // Runs: every optimizer, convention, option and schedule gives the library's points, to the bit.
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { assertSameNumbers, core, fixture, flat, thrown } from "./helpers.mjs";
+import { assertSameNumbers, core, fixture, flat, test, thrown } from "./helpers.mjs";
 
 const { cases, divergences } = fixture("traces.json");
 const OPTION_KEYS = ["lr", "rho", "eps", "momentum", "centered", "weight_decay", "convention", "beta1", "beta2"];
