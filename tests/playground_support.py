@@ -107,9 +107,22 @@ def in_page(page, config: dict) -> dict:
     return page.evaluate(JS_TRACE, config)
 
 
-def assert_same(page, config: dict, rtol: float = 0.0, theirs: dict | None = None) -> None:
-    """The page's run of ``config`` is the library's (``theirs``, when already computed)."""
-    ours, theirs = in_page(page, config), library(config) if theirs is None else theirs
+def in_page_all(page, configs: list[dict]) -> list[dict]:
+    """``in_page`` of each configuration, in one round trip to the page."""
+    return page.evaluate(f"(configs) => configs.map({JS_TRACE})", configs)
+
+
+def assert_all_same(page, configs: list[dict]) -> None:
+    """``assert_same`` for each configuration, the page's runs fetched in one round trip."""
+    for config, ours in zip(configs, in_page_all(page, configs), strict=True):
+        assert_same(page, config, ours=ours)
+
+
+def assert_same(page, config: dict, rtol: float = 0.0, theirs: dict | None = None, ours: dict | None = None) -> None:
+    """The page's run of ``config`` (``ours``, when already fetched) is the library's (``theirs``, when already
+    computed)."""
+    ours = in_page(page, config) if ours is None else ours
+    theirs = library(config) if theirs is None else theirs
     assert ours["flat"] is True, (config, ours)
     if "points" in theirs:
         assert "points" in ours, (config, ours)

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from playground_support import (
     BIN,
     CONVENTIONS,
+    assert_all_same,
     assert_same,
     in_page,
     library,
@@ -62,19 +63,20 @@ def fixture_cases():
 def test_the_framework_fixtures_configurations_match_the_library(page):
     cases = fixture_cases()
     assert len(cases) >= 40 and {c["convention"] for c in cases} >= {"pytorch", "keras"}
-    for config in cases:
-        assert_same(page, config)
+    assert_all_same(page, cases)
 
 
 @pytest.mark.parametrize("problem", sorted(PROBLEMS))
 def test_every_problem_and_optimizer_from_its_usual_start(page, problem):
     start = list(PROBLEMS[problem].x0)
+    configs = []
     for convention in CONVENTIONS:
-        assert_same(page, {"problem": problem, "x0": start, "convention": convention, "steps": 1000})
-        assert_same(page, {"problem": problem, "x0": start, "convention": convention, "momentum": 0.9, "steps": 500})
-        assert_same(page, {"problem": problem, "x0": start, "convention": convention, "centered": True, "steps": 500})
+        configs.append({"problem": problem, "x0": start, "convention": convention, "steps": 1000})
+        configs.append({"problem": problem, "x0": start, "convention": convention, "momentum": 0.9, "steps": 500})
+        configs.append({"problem": problem, "x0": start, "convention": convention, "centered": True, "steps": 500})
     for optimizer in ("gradient_descent", "adagrad"):
-        assert_same(page, {"problem": problem, "x0": start, "optimizer": optimizer, "lr": 0.01, "steps": 1000})
+        configs.append({"problem": problem, "x0": start, "optimizer": optimizer, "lr": 0.01, "steps": 1000})
+    assert_all_same(page, configs)
 
 
 def test_the_command_lines_json_is_the_pages_points(page):
