@@ -32,7 +32,6 @@ them too, to show that none of them is killed.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import pathlib
@@ -68,7 +67,6 @@ def pytest_configure(config):
     if not mutant_run():
         return
     os.setpgid(0, 0)
-    gc.freeze()  # what the run inherits stays put: the collector need not walk it again, nor copy its pages
     mutant = os.environ["MUTANT_UNDER_TEST"]
     config.args[:] = own_tests(mutant, config.args)
     from mutmut.mutation import trampoline
