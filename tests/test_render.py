@@ -309,9 +309,12 @@ def test_a_killed_render_leaves_the_previous_file_intact(tmp_path):
     target = tmp_path / "a.gif"
     animate(trace("cubic", [-1.0]), str(target), frames=20)
     before = digest(target)
+    # About 14 s of work when idle: long enough that no kill below can land
+    # after the rename, while the process is still shutting down (a 1.5 s
+    # render once did, and the "killed" run had already replaced the file).
     command = [
-        str(CLI), "animate", "rosenbrock", "--x0", "-1.5,2", "--lr", "0.05", "--steps", "600",
-        "--frames", "600", "--size", "1200x900", "-o", str(target),
+        str(CLI), "animate", "rosenbrock", "--x0", "-1.5,2", "--lr", "0.05", "--steps", "5000",
+        "--frames", "5000", "--size", "1200x900", "-o", str(target),
     ]  # fmt: skip
     killed_while_writing = False
     for delay in (None, 0.3, 1.0):
