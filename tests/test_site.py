@@ -122,6 +122,69 @@ def test_nothing_is_loaded_from_another_host(built_site):
     assert offenders == []
 
 
+class Scripts(html.parser.HTMLParser):
+    """Every script element of a page: its attributes, and the text of an inline one."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[dict, str]] = []
+        self._open: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._open = dict(attrs)
+            self.found.append((self._open, ""))
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self.found[-1] = (self._open, self.found[-1][1] + data)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._open = None
+
+
+def scripts(page: pathlib.Path) -> list[tuple[dict, str]]:
+    parser = Scripts()
+    parser.feed(page.read_text())
+    return parser.found
+
+
+def test_no_script_file_holds_up_the_first_paint(built_site):
+    # A plain <script src> stops the parser until the file is fetched and run, so the browser draws nothing
+    # after it meanwhile (the theme's bundle, glightbox in the head, the playground's scripts). Deferred, they
+    # run in order once the page is parsed, and an inline script that needs one of them waits for
+    # DOMContentLoaded, which comes after them.
+    blocking, too_early, pages = [], [], 0
+    for page in built_site.rglob("*.html"):
+        pages += 1
+        for attrs, text in scripts(page):
+            name = page.relative_to(built_site).as_posix()
+            if "src" in attrs and "defer" not in attrs and "async" not in attrs and attrs.get("type") != "module":
+                blocking.append((name, attrs["src"]))
+            uses = re.search(r"\b(GLightbox|document\$|rmspropDocs)", text) if "src" not in attrs else None
+            if uses and attrs.get("type") != "application/json" and "DOMContentLoaded" not in text:
+                too_early.append((name, uses.group(1)))
+    assert pages >= len(PAGES)
+    assert blocking == []
+    assert too_early == []
+
+
+def test_glightbox_is_deferred_and_started_once_the_page_is_parsed():
+    lightbox = load_hook("lightbox")
+    page = (
+        '<head><script src="../assets/javascripts/glightbox.min.js"></script></head><body>'
+        '<script id="init-glightbox">const lightbox = GLightbox({"loop": false});\n</script></body>'
+    )
+    deferred = lightbox.defer_glightbox(page)
+    assert '<script defer src="../assets/javascripts/glightbox.min.js"></script>' in deferred
+    assert (
+        '<script id="init-glightbox">addEventListener("DOMContentLoaded", () => {\n'
+        'const lightbox = GLightbox({"loop": false});\n});</script>'
+    ) in deferred
+    assert lightbox.defer_glightbox("<p>no lightbox here</p>") == "<p>no lightbox here</p>"
+
+
 def test_every_local_reference_resolves(built_site):
     # 404.html is served at any path, so its links are absolute under site_url's path.
     site_url = re.search(r'^site_url: !ENV \[SITE_URL, "(\S+)"\]', (ROOT / "mkdocs.yml").read_text(), re.M)[1]

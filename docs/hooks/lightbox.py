@@ -55,3 +55,31 @@ def wrap_figures(html_text: str) -> str:
 @event_priority(50)  # before mkdocs-glightbox (0), which re-parses the page
 def on_page_content(html_text: str, page, config, files) -> str:
     return wrap_figures(html_text)
+
+
+GLIGHTBOX_SCRIPT = re.compile(r'<script src="([^"]*glightbox\.min\.js)"></script>')
+GLIGHTBOX_INIT = re.compile(r'<script id="init-glightbox">(.*?)</script>', re.DOTALL)
+
+
+def defer_glightbox(html_text: str) -> str:
+    """Load glightbox's script without holding up the page's first paint.
+
+    The plugin puts a plain ``<script src>`` in the head, which the browser
+    fetches and runs before it draws anything, and a script at the end of the
+    body that calls ``GLightbox`` at once. Deferred, the library runs once the
+    page is parsed, just before ``DOMContentLoaded``, which is when the
+    initialising script now runs.
+    """
+    script, init = GLIGHTBOX_SCRIPT.search(html_text), GLIGHTBOX_INIT.search(html_text)
+    if script is None or init is None:
+        return html_text
+    deferred = f'<script defer src="{script.group(1)}"></script>'
+    body = init.group(1).strip()
+    waiting = f'<script id="init-glightbox">addEventListener("DOMContentLoaded", () => {{\n{body}\n}});</script>'
+    html_text = GLIGHTBOX_SCRIPT.sub(lambda _: deferred, html_text, count=1)
+    return GLIGHTBOX_INIT.sub(lambda _: waiting, html_text, count=1)
+
+
+@event_priority(-100)  # after mkdocs-glightbox has put its scripts in the page
+def on_post_page(output: str, page, config) -> str:
+    return defer_glightbox(output)

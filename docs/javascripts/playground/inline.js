@@ -325,6 +325,7 @@
     document.querySelectorAll("figure.pg-inline[data-inline]:not([data-ready])").forEach((figure) => Inline(figure, api));
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // In a task of its own: the browser runs the page's deferred scripts (these and the theme's) in one task, which
+  // building the controls and drawing would make one of the longest of the page's load.
+  setTimeout(start, 0);
 })();

@@ -85,6 +85,9 @@
   // race of the "Why RMSprop" page (the tests check these against sweep.best_learning_rate).
   const DEFAULT_VIEW_RATES = { "rmsprop-pytorch": 0.01, gradient_descent: 0.3981071705534973 };
 
+  // A pause in which the browser may paint and handle input: scheduler.yield where the browser has it.
+  const nextTask = () => (globalThis.scheduler && scheduler.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+
   function freshHyper() {
     const hyper = {};
     for (const [id, defaults] of OWN_DEFAULTS) hyper[id] = { ...defaults };
@@ -667,12 +670,12 @@
       const configs = snapshot.optimizers.map((oid) => configFor(oid, snapshot, api));
       const keys = configs.map((c) => JSON.stringify(c));
       const missing = configs.filter((c, i) => !cache.has(keys[i]));
-      runner.run("runs", missing).then((results) => {
+      runner.run("runs", missing).then(async (results) => {
         missing.forEach((c, i) => cache.set(JSON.stringify(c), results[i]));
         const fresh = snapshot.optimizers.map((oid, i) => ({ id: oid, config: configs[i], ...cache.get(keys[i]), source: cache.get(keys[i]) }));
         for (const k of [...cache.keys()]) if (!keys.includes(k)) cache.delete(k);
+        if (rootElement.isConnected) await apply(fresh, snapshot);
         inFlight = false;
-        if (rootElement.isConnected) apply(fresh, snapshot);
         if (dirty) request();
         else {
           const done = waiters;
@@ -694,7 +697,9 @@
       return runsDone.then(contoursDone);
     }
 
-    function apply(results, snapshot) {
+    // The paths are drawn in one task, what is written about them (legend, notes, readouts) in the next: on a
+    // phone, the two together made the page's longest task of its own as it loads.
+    async function apply(results, snapshot) {
       drawnState = snapshot;
       stopAnimation();
       runs = results.map((r) => ({ ...r, n: r.points.length / r.dim, last: undefined }));
@@ -703,14 +708,17 @@
         view = next;
         drawBackground();
       }
-      buildRuns();
+      buildRuns({ describe: false });
       if (animateNext && !reduceMotion) play(0);
-      else showEnd();
+      else draw(drawnState.steps);
+      await nextTask(); // no other apply can start meanwhile: request() waits for this one
+      describeRuns();
+      updateShownReadouts(true);
       clearTimeout(announceTimer);
       announceTimer = setTimeout(announce, 400);
     }
 
-    function buildRuns() {
+    function buildRuns({ describe = true } = {}) {
       pathsGroup.replaceChildren();
       for (const r of runs) {
         const style = BY_ID.get(r.id);
@@ -738,6 +746,10 @@
       scrub.max = String(drawnState.steps);
       const longest = Math.max(0, ...runs.map((r) => r.n - 1));
       plotTitle.textContent = `${drawnState.problem} from ${pointText(x0())}: ${runs.length} optimizer path${runs.length === 1 ? "" : "s"} over ${longest} steps`;
+      if (describe) describeRuns();
+    }
+
+    function describeRuns() {
       drawLegend();
       noteCoincidences();
       buildReadouts();
@@ -1179,8 +1191,10 @@
         draw(shown);
       }
     }
+    // The observer's first call comes once the page is laid out anyway; measuring here would force that
+    // layout inside this script's task, the longest of the page's load.
     if (typeof ResizeObserver !== "undefined") new ResizeObserver(rescale).observe(stage);
-    rescale();
+    else rescale();
 
     // ---------------- for tests and other pages
 
@@ -1258,6 +1272,7 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // In a task of its own: the browser runs the page's deferred scripts (these and the theme's) in one task, which
+  // building the controls and drawing would make one of the longest of the page's load.
+  setTimeout(start, 0);
 })();
