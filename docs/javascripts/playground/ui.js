@@ -1192,7 +1192,7 @@
       }
     }
     // The observer's first call comes once the page is laid out anyway; measuring here would force that
-    // layout inside this script's task, the longest of the page's load.
+    // layout inside this script's task, and make it a long one on a phone.
     if (typeof ResizeObserver !== "undefined") new ResizeObserver(rescale).observe(stage);
     else rescale();
 
