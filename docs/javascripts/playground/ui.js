@@ -697,8 +697,8 @@
       return runsDone.then(contoursDone);
     }
 
-    // The paths are drawn in one task, what is written about them (legend, notes, readouts) in the next: on a
-    // phone, the two together made the page's longest task of its own as it loads.
+    // The paths are drawn in one task, what is written about them in the next two (the legend and notes, then
+    // the readouts): on a phone, all of it at once made the page's longest task of its own as it loads.
     async function apply(results, snapshot) {
       drawnState = snapshot;
       stopAnimation();
@@ -712,7 +712,10 @@
       if (animateNext && !reduceMotion) play(0);
       else draw(drawnState.steps);
       await nextTask(); // no other apply can start meanwhile: request() waits for this one
-      describeRuns();
+      drawLegend();
+      noteCoincidences();
+      await nextTask();
+      buildReadouts();
       updateShownReadouts(true);
       clearTimeout(announceTimer);
       announceTimer = setTimeout(announce, 400);
