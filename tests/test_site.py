@@ -185,6 +185,19 @@ def test_glightbox_is_deferred_and_started_once_the_page_is_parsed():
     assert lightbox.defer_glightbox("<p>no lightbox here</p>") == "<p>no lightbox here</p>"
 
 
+def test_the_palette_stylesheet_is_the_themes_less_its_switching_rule(built_site):
+    import material
+
+    hook = load_hook("palette_switch")
+    [built] = (built_site / "assets" / "stylesheets").glob("palette.*.min.css")
+    original = pathlib.Path(material.__file__).parent / "templates" / "assets" / "stylesheets" / built.name
+    assert hook.SWITCHING_RULE in original.read_text()
+    assert built.read_text() == original.read_text().replace(hook.SWITCHING_RULE, "")
+    assert "data-md-color-switching" not in built.read_text()
+    with pytest.raises(Exception, match="no longer holds its colour-switching rule"):
+        hook.without_switching_rule(built.read_text())
+
+
 def test_every_local_reference_resolves(built_site):
     # 404.html is served at any path, so its links are absolute under site_url's path.
     site_url = re.search(r'^site_url: !ENV \[SITE_URL, "(\S+)"\]', (ROOT / "mkdocs.yml").read_text(), re.M)[1]
