@@ -151,8 +151,6 @@ SLOW_TESTS = {
     "test_comment_and_docstring_edits_leave_every_figure_fresh",
     "test_code_a_figure_runs_marks_it_stale_and_only_it",
 }
-# A test whose file names a module listed in tests/mutation/modules.toml only runs against that module's mutants.
-MUTATION_MAP = ROOT / "tests" / "mutation" / "modules.toml"
 
 
 # The longest modules first, measured (seconds of one run on an idle 2-core machine, about): pytest-xdist's
@@ -198,10 +196,11 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=copies)
         items[:] = [item for item in items if "__mutmut_" not in item.nodeid]
     if "__mutmut_" in mutant:  # a mutation run: keep only the test files mapped to the mutated module
-        import tomllib
+        # (tests/mutation/run.py's plugin already dropped the others before collection; a plain `mutmut run`
+        # has no plugin, so the same rule is applied here)
+        from mutation.mutant_budget import own_files
 
-        module = mutant.rpartition(".")[0]
-        allowed = set(tomllib.loads(MUTATION_MAP.read_text())["modules"].get(module, []))
+        allowed = own_files(mutant)
         keep = [item for item in items if item.path.relative_to(ROOT).as_posix() in allowed]
         if len(keep) < len(items):
             kept = set(keep)

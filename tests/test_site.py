@@ -158,8 +158,8 @@ def test_no_script_file_holds_up_the_first_paint(built_site):
     blocking, too_early, pages = [], [], 0
     for page in built_site.rglob("*.html"):
         pages += 1
+        name = page.relative_to(built_site).as_posix()
         for attrs, text in scripts(page):
-            name = page.relative_to(built_site).as_posix()
             if "src" in attrs and "defer" not in attrs and "async" not in attrs and attrs.get("type") != "module":
                 blocking.append((name, attrs["src"]))
             uses = re.search(r"\b(GLightbox|document\$|rmspropDocs)", text) if "src" not in attrs else None

@@ -70,14 +70,17 @@ def defer_glightbox(html_text: str) -> str:
     page is parsed, just before ``DOMContentLoaded``, which is when the
     initialising script now runs.
     """
-    script, init = GLIGHTBOX_SCRIPT.search(html_text), GLIGHTBOX_INIT.search(html_text)
-    if script is None or init is None:
+    if not (GLIGHTBOX_SCRIPT.search(html_text) and GLIGHTBOX_INIT.search(html_text)):
         return html_text
-    deferred = f'<script defer src="{script.group(1)}"></script>'
-    body = init.group(1).strip()
-    waiting = f'<script id="init-glightbox">addEventListener("DOMContentLoaded", () => {{\n{body}\n}});</script>'
-    html_text = GLIGHTBOX_SCRIPT.sub(lambda _: deferred, html_text, count=1)
-    return GLIGHTBOX_INIT.sub(lambda _: waiting, html_text, count=1)
+    html_text = GLIGHTBOX_SCRIPT.sub(r'<script defer src="\1"></script>', html_text, count=1)
+    return GLIGHTBOX_INIT.sub(
+        lambda init: (
+            f'<script id="init-glightbox">addEventListener("DOMContentLoaded", () => {{\n'
+            f"{init.group(1).strip()}\n}});</script>"
+        ),
+        html_text,
+        count=1,
+    )
 
 
 @event_priority(-100)  # after mkdocs-glightbox has put its scripts in the page

@@ -55,11 +55,16 @@ def mutant_run() -> bool:
     return "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
 
 
-def own_tests(mutant: str, args: list[str]) -> list[str]:
-    """The arguments naming a test file mapped to the mutant's module (``rmsprop_docs.stepping.f__mutmut_3`` ->
-    ``rmsprop_docs.stepping``), in their order."""
+def own_files(mutant: str) -> set[str]:
+    """The test files (relative to the repository) mapped to the mutant's module in modules.toml
+    (``rmsprop_docs.stepping.f__mutmut_3`` -> ``rmsprop_docs.stepping``)."""
     module = mutant.split("__mutmut_")[0].rpartition(".")[0]
-    allowed = set(tomllib.loads(MODULES.read_text())["modules"].get(module, []))
+    return set(tomllib.loads(MODULES.read_text())["modules"].get(module, []))
+
+
+def own_tests(mutant: str, args: list[str]) -> list[str]:
+    """The arguments naming a test file mapped to the mutant's module, in their order."""
+    allowed = own_files(mutant)
     return [arg for arg in args if arg.split("::")[0] in allowed]
 
 

@@ -708,7 +708,7 @@
         view = next;
         drawBackground();
       }
-      buildRuns({ describe: false });
+      buildRuns();
       if (animateNext && !reduceMotion) play(0);
       else draw(drawnState.steps);
       await nextTask(); // no other apply can start meanwhile: request() waits for this one
@@ -721,7 +721,7 @@
       announceTimer = setTimeout(announce, 400);
     }
 
-    function buildRuns({ describe = true } = {}) {
+    function buildRuns() {
       pathsGroup.replaceChildren();
       for (const r of runs) {
         const style = BY_ID.get(r.id);
@@ -749,7 +749,6 @@
       scrub.max = String(drawnState.steps);
       const longest = Math.max(0, ...runs.map((r) => r.n - 1));
       plotTitle.textContent = `${drawnState.problem} from ${pointText(x0())}: ${runs.length} optimizer path${runs.length === 1 ? "" : "s"} over ${longest} steps`;
-      if (describe) describeRuns();
     }
 
     function describeRuns() {
@@ -1191,6 +1190,7 @@
       drawBackground();
       if (runs.length) {
         buildRuns();
+        describeRuns();
         draw(shown);
       }
     }
