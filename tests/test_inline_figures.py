@@ -182,3 +182,24 @@ def test_touch_targets_and_text_on_a_phone(browser, site_url, name):
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert page.errors == []
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_label_lies_inside_its_figure(browser, site_url, name, width):
+    # a tick label at the axis' end drawn centred on its tick would run past the drawing's edge and be cut
+    page = open_page(browser, site_url, name, viewport={"width": width, "height": 900})
+    fig = figure(page, name)
+    page.wait_for_function("(f) => f.querySelectorAll('svg text').length > 0", arg=fig.element_handle())
+    outside = page.evaluate(
+        """(f) => [...f.querySelectorAll('svg')].flatMap((s) => {
+            const edge = s.getBoundingClientRect();
+            return [...s.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => {
+                const b = t.getBoundingClientRect();
+                return [t.textContent, b.left - edge.left, edge.right - b.right];
+            }).filter(([, left, right]) => left < -0.5 || right < -0.5);
+        })""",
+        fig.element_handle(),
+    )
+    assert outside == [], outside
+    page.context.close()

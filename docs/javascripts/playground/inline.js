@@ -120,8 +120,12 @@
       g.append(svg("rect", { class: "pg-frame", x: margin.left, y: margin.top, width: w, height: h }));
       for (const t of ticks(xa, xb, scale > 1.4 ? 4 : 5)) {
         g.append(svg("line", { x1: sx(t), x2: sx(t), y1: HEIGHT - margin.bottom, y2: HEIGHT - margin.bottom + 5 * scale }));
-        const text = svg("text", { x: sx(t), y: HEIGHT - margin.bottom + 5 * scale + font(), "text-anchor": "middle" });
-        text.textContent = labels.x(t);
+        // a label centred on a tick at the axis' end would run past the drawing's edge: it ends at the edge instead
+        const label = labels.x(t);
+        const past = sx(t) + label.length * font() * 0.3 > WIDTH - 1;
+        const y = HEIGHT - margin.bottom + 5 * scale + font();
+        const text = svg("text", past ? { x: WIDTH - 1, y, "text-anchor": "end" } : { x: sx(t), y, "text-anchor": "middle" });
+        text.textContent = label;
         g.append(text);
       }
       for (const t of labels.yTicks || ticks(ya, yb, scale > 1.4 ? 4 : 5)) {
